@@ -1,0 +1,43 @@
+import { Command, CommanderError } from "commander";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { reportError } from "./run.js";
+import { registerTrain } from "./commands/train.js";
+import { registerTranslate } from "./commands/translate.js";
+import { registerDumpAttention } from "./commands/dumpAttention.js";
+import { registerData } from "./commands/data.js";
+import { registerEval } from "./commands/eval.js";
+
+function packageVersion(): string {
+  const pkgPath = fileURLToPath(new URL("../../package.json", import.meta.url));
+  return (JSON.parse(readFileSync(pkgPath, "utf8")) as { version: string }).version;
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name("attn")
+    .description("Train small attention-based sequence-to-sequence translation models and look at what they attend to.")
+    .version(packageVersion(), "-V, --version", "print the attn version")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  registerTrain(program);
+  registerTranslate(program);
+  registerDumpAttention(program);
+  registerData(program);
+  registerEval(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander has already printed its message (help, version, or a usage error).
+      process.exit(err.exitCode);
+    }
+    reportError(err);
+  }
+}
