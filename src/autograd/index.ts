@@ -1,0 +1,2 @@
+export { noGrad, isGradEnabled, needsGrad, record, gradSink } from "./tape.js";
+export { gradCheck, type GradCheckOptions, type GradCheckResult } from "./gradcheck.js";

@@ -1,0 +1,96 @@
+import type { FloatArray } from "../tensor/dtype.js";
+import { installBackward, Tensor, type BackwardFn } from "../tensor/tensor.js";
+
+/**
+ * Reverse-mode autograd. Each op computes its output eagerly and, when grad mode is on and some
+ * input requires grad, records its parents and a backward closure on the output (micrograd's
+ * design at tensor granularity). `backward()` walks the recorded graph in reverse topological
+ * order and then frees it, like PyTorch without retain_graph.
+ */
+let gradEnabled = true;
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** Run `fn` without recording anything (inference, evaluation, optimizer updates). */
+export function noGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/** True when an op on these inputs must record a backward node. */
+export function needsGrad(...inputs: Tensor[]): boolean {
+  if (!gradEnabled) return false;
+  for (const t of inputs) if (t.requiresGrad) return true;
+  return false;
+}
+
+/** Attach the backward node to `out` if any parent requires grad; returns `out`. */
+export function record(out: Tensor, parents: Tensor[], backward: BackwardFn): Tensor {
+  if (needsGrad(...parents)) {
+    out.requiresGrad = true;
+    out.parents = parents;
+    out.backwardFn = backward;
+  }
+  return out;
+}
+
+/** Gradient buffer of `t` to accumulate into, or null when `t` needs no gradient. */
+export function gradSink(t: Tensor): FloatArray | null {
+  return t.requiresGrad ? t.ensureGrad() : null;
+}
+
+function topoOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  // Iterative DFS: recurrent graphs are thousands of nodes deep.
+  const stack: Array<[Tensor, number]> = [[root, 0]];
+  visited.add(root);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const [node, i] = top;
+    const parents = node.parents;
+    if (parents && i < parents.length) {
+      top[1] = i + 1;
+      const p = parents[i]!;
+      if (p.requiresGrad && !visited.has(p)) {
+        visited.add(p);
+        stack.push([p, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(node);
+    }
+  }
+  return order;
+}
+
+function backward(root: Tensor, gradOutput?: FloatArray): void {
+  if (!root.requiresGrad) throw new Error("backward: tensor does not require grad (no parameter took part in computing it)");
+  if (gradOutput) {
+    if (gradOutput.length !== root.size) throw new Error(`backward: gradOutput has ${gradOutput.length} elements, tensor has ${root.size}`);
+    root.ensureGrad().set(gradOutput);
+  } else {
+    if (root.size !== 1) throw new Error(`backward: implicit gradient needs a one-element tensor, got shape [${root.shape.join(", ")}]`);
+    root.ensureGrad()[0] = 1;
+  }
+  const order = topoOrder(root);
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i]!;
+    const fn = node.backwardFn;
+    if (!fn) continue; // a leaf: keep its accumulated grad
+    if (node.grad) fn(node.grad);
+    // Free the graph and the intermediate gradient as we go.
+    node.backwardFn = null;
+    node.parents = null;
+    node.grad = null;
+  }
+}
+
+installBackward(backward);

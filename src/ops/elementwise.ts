@@ -1,0 +1,122 @@
+import { gradSink, record } from "../autograd/tape.js";
+import { Tensor } from "../tensor/tensor.js";
+import { broadcastIndexMap, broadcastShapes } from "./broadcast.js";
+
+/**
+ * Elementwise binary ops with NumPy broadcasting (e.g. [B,T,H] + [H], [B,H] * [B,1]).
+ * Backward sums the gradient over broadcast axes. These loops are memory-bound and stay
+ * here; the compute-bound hot loops live in src/kernels.
+ */
+type BinaryKind = "add" | "sub" | "mul" | "div";
+
+function binary(kind: BinaryKind, a: Tensor, b: Tensor): Tensor {
+  const outShape = broadcastShapes(kind, a.shape, b.shape);
+  const ma = broadcastIndexMap(a.shape, outShape);
+  const mb = broadcastIndexMap(b.shape, outShape);
+  const A = a.data;
+  const B = b.data;
+  const out = Tensor.zeros(outShape);
+  const O = out.data;
+  const n = O.length;
+  switch (kind) {
+    case "add":
+      for (let i = 0; i < n; i++) O[i] = A[ma ? ma[i]! : i]! + B[mb ? mb[i]! : i]!;
+      break;
+    case "sub":
+      for (let i = 0; i < n; i++) O[i] = A[ma ? ma[i]! : i]! - B[mb ? mb[i]! : i]!;
+      break;
+    case "mul":
+      for (let i = 0; i < n; i++) O[i] = A[ma ? ma[i]! : i]! * B[mb ? mb[i]! : i]!;
+      break;
+    case "div":
+      for (let i = 0; i < n; i++) O[i] = A[ma ? ma[i]! : i]! / B[mb ? mb[i]! : i]!;
+      break;
+  }
+  return record(out, [a, b], (g) => {
+    const ga = gradSink(a);
+    const gb = gradSink(b);
+    for (let i = 0; i < n; i++) {
+      const ia = ma ? ma[i]! : i;
+      const ib = mb ? mb[i]! : i;
+      const gi = g[i]!;
+      switch (kind) {
+        case "add":
+          if (ga) ga[ia] += gi;
+          if (gb) gb[ib] += gi;
+          break;
+        case "sub":
+          if (ga) ga[ia] += gi;
+          if (gb) gb[ib] -= gi;
+          break;
+        case "mul":
+          if (ga) ga[ia] += gi * B[ib]!;
+          if (gb) gb[ib] += gi * A[ia]!;
+          break;
+        case "div": {
+          const bv = B[ib]!;
+          if (ga) ga[ia] += gi / bv;
+          if (gb) gb[ib] -= (gi * A[ia]!) / (bv * bv);
+          break;
+        }
+      }
+    }
+  });
+}
+
+export const add = (a: Tensor, b: Tensor): Tensor => binary("add", a, b);
+export const sub = (a: Tensor, b: Tensor): Tensor => binary("sub", a, b);
+export const mul = (a: Tensor, b: Tensor): Tensor => binary("mul", a, b);
+export const div = (a: Tensor, b: Tensor): Tensor => binary("div", a, b);
+
+/** x * scale + shift, elementwise with scalars. */
+export function affine(x: Tensor, scale: number, shift: number): Tensor {
+  const out = Tensor.zeros(x.shape);
+  const X = x.data;
+  const O = out.data;
+  for (let i = 0; i < O.length; i++) O[i] = X[i]! * scale + shift;
+  return record(out, [x], (g) => {
+    const gx = gradSink(x)!;
+    for (let i = 0; i < g.length; i++) gx[i] += g[i]! * scale;
+  });
+}
+
+export const addScalar = (x: Tensor, s: number): Tensor => affine(x, 1, s);
+export const mulScalar = (x: Tensor, s: number): Tensor => affine(x, s, 0);
+export const neg = (x: Tensor): Tensor => affine(x, -1, 0);
+
+/** Sum of several same-shape tensors in one pass (residual connections, gate sums). */
+export function addN(xs: Tensor[]): Tensor {
+  if (xs.length === 0) throw new Error("addN: needs at least one tensor");
+  const first = xs[0]!;
+  for (const x of xs) {
+    if (x.size !== first.size || x.ndim !== first.ndim || x.shape.some((d, i) => d !== first.shape[i])) {
+      throw new Error(`addN: all shapes must match, got [${first.shape.join(", ")}] and [${x.shape.join(", ")}]`);
+    }
+  }
+  const out = Tensor.zeros(first.shape);
+  const O = out.data;
+  for (const x of xs) {
+    const X = x.data;
+    for (let i = 0; i < O.length; i++) O[i] += X[i]!;
+  }
+  return record(out, xs, (g) => {
+    for (const x of xs) {
+      const gx = gradSink(x);
+      if (!gx) continue;
+      for (let i = 0; i < g.length; i++) gx[i] += g[i]!;
+    }
+  });
+}
+
+/** Pointwise square, used by losses and norms. */
+export function square(x: Tensor): Tensor {
+  const out = Tensor.zeros(x.shape);
+  const X = x.data;
+  const O = out.data;
+  for (let i = 0; i < O.length; i++) O[i] = X[i]! * X[i]!;
+  return record(out, [x], (g) => {
+    const gx = gradSink(x)!;
+    for (let i = 0; i < g.length; i++) gx[i] += 2 * g[i]! * X[i]!;
+  });
+}
+

@@ -1,0 +1,115 @@
+import { allocFloat, floatFrom, type FloatArray } from "./dtype.js";
+import { shapeError, shapeSize, shapeStr, type Shape } from "./shape.js";
+
+/**
+ * Backward function of an autograd node: receives dLoss/dOutput and accumulates into the
+ * parents' gradients. Set by the autograd layer; the tensor layer only stores it.
+ */
+export type BackwardFn = (gradOutput: FloatArray) => void;
+
+/**
+ * A dense tensor: contiguous row-major float storage plus a shape. When it takes part in
+ * autograd it also carries the node that produced it (parents + backward).
+ *
+ * `data` may be a view on any ArrayBuffer (including a WebAssembly.Memory), so faster kernels
+ * can work on it without a copy.
+ */
+export class Tensor {
+  readonly data: FloatArray;
+  readonly shape: readonly number[];
+  /** dLoss/dThis, allocated on first accumulation during backward. */
+  grad: FloatArray | null = null;
+  /** True for parameters and for results of ops on tensors that require grad. */
+  requiresGrad: boolean;
+  /** Inputs of the op that produced this tensor (null for leaves). */
+  parents: Tensor[] | null = null;
+  backwardFn: BackwardFn | null = null;
+  /** Optional label for debugging and error messages. */
+  name: string | undefined;
+
+  constructor(data: FloatArray, shape: Shape, requiresGrad = false) {
+    const n = shapeSize(shape);
+    if (data.length !== n) {
+      throw new Error(`Tensor: data has ${data.length} elements but shape ${shapeStr(shape)} needs ${n}`);
+    }
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+    this.requiresGrad = requiresGrad;
+  }
+
+  static zeros(shape: Shape, requiresGrad = false): Tensor {
+    return new Tensor(allocFloat(shapeSize(shape)), shape, requiresGrad);
+  }
+
+  static full(shape: Shape, value: number, requiresGrad = false): Tensor {
+    const t = Tensor.zeros(shape, requiresGrad);
+    t.data.fill(value);
+    return t;
+  }
+
+  /** A tensor from nested arrays or a flat array with an explicit shape. */
+  static from(values: ArrayLike<number>, shape: Shape, requiresGrad = false): Tensor {
+    return new Tensor(floatFrom(values), shape, requiresGrad);
+  }
+
+  static scalar(value: number, requiresGrad = false): Tensor {
+    return Tensor.from([value], [], requiresGrad);
+  }
+
+  get size(): number {
+    return this.data.length;
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.data.length !== 1) throw shapeError("item", "expected a one-element tensor", this.shape);
+    return this.data[0]!;
+  }
+
+  toArray(): number[] {
+    return Array.from(this.data);
+  }
+
+  /** A leaf sharing this tensor's storage, cut off from the graph. */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape, false);
+  }
+
+  /** A deep copy of the values (a new leaf). */
+  clone(): Tensor {
+    return new Tensor(this.data.slice(), this.shape, false);
+  }
+
+  /** Reset the gradient to zero (keeps the buffer). */
+  zeroGrad(): void {
+    if (this.grad) this.grad.fill(0);
+  }
+
+  /** Gradient buffer, allocated zero-filled when missing. */
+  ensureGrad(): FloatArray {
+    if (!this.grad) this.grad = allocFloat(this.data.length);
+    return this.grad;
+  }
+
+  /** Reverse-mode backward from this tensor; installed by the autograd layer. */
+  backward(gradOutput?: FloatArray): void {
+    backwardImpl(this, gradOutput);
+  }
+
+  toString(): string {
+    return `Tensor(${shapeStr(this.shape)}${this.requiresGrad ? ", requiresGrad" : ""})`;
+  }
+}
+
+let backwardImpl: (root: Tensor, gradOutput?: FloatArray) => void = () => {
+  throw new Error("backward: the autograd module is not loaded");
+};
+
+/** Called once by src/autograd to provide the backward pass without a circular import. */
+export function installBackward(fn: (root: Tensor, gradOutput?: FloatArray) => void): void {
+  backwardImpl = fn;
+}
