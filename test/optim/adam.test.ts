@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Adam, AdamW } from "../../src/optim/index.js";
 import { UserError } from "../../src/errors.js";
-import { expectClose, fixtureNumber, fixtureTensor, loadFixture, paramFrom, paramWithGrad } from "./helpers.js";
+import { expectClose, fixtureEntry, fixtureNumber, fixtureTensor, loadFixture, paramWithGrad } from "./helpers.js";
 
 /** One step from p0 with gradient g, shared by the first-step closed forms below. */
 const first = { p0: [0.5, -1.25, 2], g: [0.1, 0.3, -0.7], lr: 0.01, wd: 0.1, eps: 1e-8 };
@@ -9,7 +9,7 @@ const first = { p0: [0.5, -1.25, 2], g: [0.1, 0.3, -0.7], lr: 0.01, wd: 0.1, eps
 describe("Adam", () => {
   it("matches torch.optim.Adam for 3 steps (param, exp_avg, exp_avg_sq)", () => {
     const f = loadFixture("adam");
-    const param = paramFrom(fixtureTensor(f, "param0"));
+    const param = fixtureTensor(fixtureEntry(f, "param0"), true);
     const opt = new Adam([["w", param]], {
       lr: fixtureNumber(f, "lr"),
       beta1: fixtureNumber(f, "beta1"),
@@ -18,12 +18,12 @@ describe("Adam", () => {
       weightDecay: fixtureNumber(f, "weight_decay"),
     });
     for (let t = 1; t <= 3; t++) {
-      param.grad = Float32Array.from(fixtureTensor(f, `grad${t}`).data);
+      param.grad = Float32Array.from(fixtureEntry(f, `grad${t}`).data);
       opt.step();
       const sd = opt.stateDict();
-      expectClose(param.data, fixtureTensor(f, `param_step${t}`).data, 1e-4, 1e-5, `param step ${t}`);
-      expectClose(sd.tensors["exp_avg.w"]!, fixtureTensor(f, `exp_avg_step${t}`).data, 1e-4, 1e-5, `exp_avg step ${t}`);
-      expectClose(sd.tensors["exp_avg_sq.w"]!, fixtureTensor(f, `exp_avg_sq_step${t}`).data, 1e-4, 1e-5, `exp_avg_sq step ${t}`);
+      expectClose(param.data, fixtureEntry(f, `param_step${t}`), `param step ${t}`);
+      expectClose(sd.tensors["exp_avg.w"]!, fixtureEntry(f, `exp_avg_step${t}`), `exp_avg step ${t}`);
+      expectClose(sd.tensors["exp_avg_sq.w"]!, fixtureEntry(f, `exp_avg_sq_step${t}`), `exp_avg_sq step ${t}`);
       expect(sd.meta.paramSteps).toEqual({ w: t });
     }
   });
@@ -36,7 +36,21 @@ describe("Adam", () => {
       const gi = g[i]! + wd * x;
       return x - (lr * gi) / (Math.abs(gi) + eps);
     });
-    expectClose(p.data, want, 1e-6, 1e-7, "p1");
+    expectClose(p.data, want, "p1", 1e-6, 1e-7);
+  });
+
+  it("adds eps after the bias correction: constant g gives p_t = p0 - t * lr * g/(|g| + eps)", () => {
+    // With a constant gradient the bias-corrected moments are exactly g and g^2 at every step;
+    // a large eps makes its placement visible.
+    const lr = 0.01;
+    const eps = 0.1;
+    const g = [0.1, -0.4];
+    const p = paramWithGrad([1, 1], g);
+    const opt = new Adam([["p", p]], { lr, beta1: 0.8, beta2: 0.999, eps });
+    for (let t = 1; t <= 4; t++) {
+      opt.step();
+      expectClose(p.data, g.map((gi) => 1 - (t * lr * gi) / (Math.abs(gi) + eps)), `p${t}`, 1e-6, 1e-7);
+    }
   });
 
   it("skips params whose grad is null and keeps a step count per parameter", () => {
@@ -51,7 +65,7 @@ describe("Adam", () => {
     expect(sd.meta.paramSteps).toEqual({ a: 2, b: 1 });
     expect(sd.meta.stepCount).toBe(2);
     // b's first update has full bias correction: step of exactly lr * g/|g| (up to eps).
-    expectClose(b.data, [2.9, 3.9], 1e-6, 1e-7, "b");
+    expectClose(b.data, [2.9, 3.9], "b", 1e-6, 1e-7);
     expect(Object.keys(sd.tensors)).toEqual(["exp_avg.a", "exp_avg.b", "exp_avg_sq.a", "exp_avg_sq.b"]);
   });
 
@@ -69,8 +83,8 @@ describe("Adam", () => {
     const v2 = b2 * v1 + (1 - b2) * 1e-4;
     const vmax = Math.max(v1, v2);
     const want = -lr - ((lr / (1 - b1 ** 2)) * m) / (Math.sqrt(vmax) / Math.sqrt(1 - b2 ** 2));
-    expectClose(p.data, [want], 1e-6, 1e-7, "p2");
-    expectClose(opt.stateDict().tensors["max_exp_avg_sq.p"]!, [vmax], 1e-6, 0, "vmax");
+    expectClose(p.data, [want], "p2", 1e-6, 1e-7);
+    expectClose(opt.stateDict().tensors["max_exp_avg_sq.p"]!, [vmax], "vmax", 1e-6, 0);
   });
 
   it("rejects bad hyperparameters with UserError", () => {
@@ -94,7 +108,7 @@ describe("AdamW", () => {
     const opt = new AdamW(new Map([["p", p]]), { lr, weightDecay: wd });
     for (let k = 1; k <= 5; k++) {
       opt.step();
-      expectClose(p.data, p0.map((x) => x * (1 - lr * wd) ** k), 1e-6, 1e-7, `p${k}`);
+      expectClose(p.data, p0.map((x) => x * (1 - lr * wd) ** k), `p${k}`, 1e-6, 1e-7);
     }
   });
 
@@ -103,8 +117,8 @@ describe("AdamW", () => {
     const p = paramWithGrad(p0, g);
     const opt = new AdamW([["p", p]], { lr, weightDecay: wd, eps });
     opt.step();
-    expectClose(p.data, p0.map((x, i) => x * (1 - lr * wd) - (lr * g[i]!) / (Math.abs(g[i]!) + eps)), 1e-6, 1e-7, "p1");
-    expectClose(opt.stateDict().tensors["exp_avg.p"]!, g.map((x) => 0.1 * x), 1e-6, 0, "m");
+    expectClose(p.data, p0.map((x, i) => x * (1 - lr * wd) - (lr * g[i]!) / (Math.abs(g[i]!) + eps)), "p1", 1e-6, 1e-7);
+    expectClose(opt.stateDict().tensors["exp_avg.p"]!, g.map((x) => 0.1 * x), "m", 1e-6, 0);
     expect(opt.stateDict().meta.type).toBe("adamw");
   });
 

@@ -14,7 +14,7 @@ describe("SGD", () => {
   it("plain SGD with weight decay: p1 = p0 - lr * (g + wd * p0)", () => {
     const p = paramWithGrad([1, -2], [0.5, 0.25]);
     new SGD([["p", p]], { lr: 0.1, weightDecay: 0.01 }).step();
-    expectClose(p.data, [1 - 0.1 * (0.5 + 0.01), -2 - 0.1 * (0.25 - 0.02)], 1e-6, 1e-7, "p1");
+    expectClose(p.data, [1 - 0.1 * (0.5 + 0.01), -2 - 0.1 * (0.25 - 0.02)], "p1", 1e-6, 1e-7);
   });
 
   it("momentum matches a hand computation (p0=1, lr=0.1, mu=0.9, grads 1, 2, -1)", () => {
@@ -25,8 +25,8 @@ describe("SGD", () => {
     [1, 2, -1].forEach((g, k) => {
       p.grad = Float32Array.from([g]);
       opt.step();
-      expectClose(p.data, [want[k]!], 1e-6, 1e-7, `p${k + 1}`);
-      expectClose(opt.stateDict().tensors["momentum_buffer.p"]!, [bufs[k]!], 1e-6, 1e-7, `buf${k + 1}`);
+      expectClose(p.data, [want[k]!], `p${k + 1}`, 1e-6, 1e-7);
+      expectClose(opt.stateDict().tensors["momentum_buffer.p"]!, [bufs[k]!], `buf${k + 1}`, 1e-6, 1e-7);
     });
   });
 
@@ -39,7 +39,7 @@ describe("SGD", () => {
     const opt = new SGD([["p", p]], { lr, momentum: mu, dampening: damp });
     for (let k = 1; k <= 6; k++) {
       opt.step();
-      expectClose(p.data, [2 - lr * bufSum(k, g, mu, damp)], 1e-6, 1e-7, `p${k}`);
+      expectClose(p.data, [2 - lr * bufSum(k, g, mu, damp)], `p${k}`, 1e-6, 1e-7);
     }
   });
 
@@ -53,7 +53,7 @@ describe("SGD", () => {
     for (let k = 1; k <= 5; k++) {
       opt.step();
       want -= lr * (g + (mu * g * (1 - mu ** k)) / (1 - mu));
-      expectClose(p.data, [want], 1e-6, 1e-7, `p${k}`);
+      expectClose(p.data, [want], `p${k}`, 1e-6, 1e-7);
     }
   });
 
