@@ -11,3 +11,4 @@ export { dropout } from "./dropout.js";
 export { layerNorm } from "./layerNorm.js";
 export { crossEntropy, type CrossEntropyOptions } from "./crossEntropy.js";
 export { gruCell, lstmCell } from "./rnnCells.js";
+export { additiveEnergies } from "./additiveEnergies.js";

@@ -1,0 +1,34 @@
+import { Linear } from "../nn/linear.js";
+import { additiveEnergies } from "../ops/index.js";
+import type { Rng } from "../tensor/rng.js";
+import { Tensor } from "../tensor/tensor.js";
+import { uniform_ } from "../nn/init.js";
+import { AttentionScore, type ScoreOptions } from "./score.js";
+
+/**
+ * Additive (Bahdanau) score, Bahdanau, Cho & Bengio 2014, eq. 6 / appendix A.1.2:
+ *   e_j = vᵀ tanh(W₁ q + W₂ k_j)
+ * W₂k is computed once per sentence in `prepareKeys`. No biases, as in the paper's appendix.
+ */
+export class AdditiveScore extends AttentionScore {
+  readonly kind = "additive";
+  readonly queryProj: Linear;
+  readonly keyProj: Linear;
+  readonly v: Tensor;
+
+  constructor(queryDim: number, keyDim: number, opts: ScoreOptions, rng: Rng) {
+    super();
+    this.queryProj = this.module("query_proj", new Linear(queryDim, opts.size, rng, { bias: false }));
+    this.keyProj = this.module("key_proj", new Linear(keyDim, opts.size, rng, { bias: false }));
+    const bound = 1 / Math.sqrt(opts.size);
+    this.v = this.param("v", uniform_(Tensor.zeros([opts.size]), rng, -bound, bound));
+  }
+
+  override prepareKeys(keys: Tensor): Tensor {
+    return this.keyProj.forward(keys);
+  }
+
+  energies(query: Tensor, preparedKeys: Tensor): Tensor {
+    return additiveEnergies(preparedKeys, this.queryProj.forward(query), this.v);
+  }
+}

@@ -1,0 +1,180 @@
+import { z } from "zod";
+
+/**
+ * The one source of truth for attn's configuration: options, defaults, validation and the
+ * generated docs/config.md (`npm run docs:config`). Every object is strict, so a misspelt key is
+ * an error naming its JSON path rather than a silently ignored option.
+ */
+
+export const ATTENTION_SCORES = ["additive", "dot", "general", "bilinear", "concat", "scaled-dot"] as const;
+export const ATTENTION_SCOPES = ["global", "local-m", "local-p"] as const;
+export const ENCODER_TYPES = ["gru", "lstm", "transformer"] as const;
+export const DECODER_TYPES = ["none", "bahdanau", "luong", "transformer"] as const;
+export const TOKENIZERS = ["word", "char", "bpe"] as const;
+
+const positiveInt = () => z.number().int().positive();
+const nonNegInt = () => z.number().int().nonnegative();
+const prob = () => z.number().min(0).lt(1);
+
+export const DataSchema = z
+  .strictObject({
+    train: z.string().optional().describe("Training pairs: a TSV file (source<TAB>target), or with `trainTarget`, the source side of two line-aligned files. Paths are relative to the config file."),
+    trainTarget: z.string().optional().describe("Target side of two line-aligned files (with `train` as the source side)."),
+    valid: z.string().optional().describe("Validation TSV. When absent, a split of `train` is used (see `split`)."),
+    validTarget: z.string().optional().describe("Target side of line-aligned validation files."),
+    test: z.string().optional().describe("Test TSV. When absent, a split of `train` is used."),
+    testTarget: z.string().optional().describe("Target side of line-aligned test files."),
+    split: z
+      .strictObject({
+        valid: z.number().min(0).lt(1).default(0.1).describe("Fraction of `train` held out for validation when no `valid` file is given."),
+        test: z.number().min(0).lt(1).default(0.1).describe("Fraction of `train` held out for test when no `test` file is given."),
+      })
+      .prefault({})
+      .describe("Deterministic split (from the top-level seed) used only for splits without their own file."),
+    lowercase: z.boolean().default(false).describe("Lowercase both sides."),
+    stripAccents: z.boolean().default(false).describe("Remove combining accents (NFD, drop marks) on both sides."),
+    onBadLine: z.enum(["error", "skip"]).default("error").describe("A TSV line without a tab: stop with file:line, or skip and count it."),
+    maxSrcLen: positiveInt().optional().describe("Drop training pairs whose source has more tokens than this."),
+    maxTgtLen: positiveInt().optional().describe("Drop training pairs whose target has more tokens than this."),
+    dedupe: z.boolean().default(false).describe("Drop repeated (source, target) pairs."),
+    limit: positiveInt().optional().describe("Keep at most this many training pairs (after filtering)."),
+  })
+  .describe("Where the parallel text comes from and how it is cleaned.");
+
+const TokenizerSideSchema = z.strictObject({
+  type: z.enum(TOKENIZERS).default("word").describe("word (punctuation split off), char, or bpe (merges learned on the training side)."),
+  vocabSize: positiveInt().default(8000).describe("BPE only: target vocabulary size (merges are learned until it is reached)."),
+});
+
+export const TokenizerSchema = z
+  .strictObject({
+    source: TokenizerSideSchema.prefault({}).describe("Tokenizer of the source side."),
+    target: TokenizerSideSchema.prefault({}).describe("Tokenizer of the target side."),
+  })
+  .describe("How text becomes tokens.");
+
+export const VocabSchema = z
+  .strictObject({
+    minFreq: positiveInt().default(1).describe("Tokens seen fewer times in training are mapped to <unk>."),
+    maxSize: positiveInt().default(50000).describe("At most this many entries per vocabulary, specials included."),
+    shared: z.boolean().default(false).describe("One vocabulary for both sides (source and target tokenizers must then be of the same type)."),
+  })
+  .describe("Vocabularies built from the training split: <pad>=0, <s>=1, </s>=2, <unk>=3, then by frequency.");
+
+export const EncoderSchema = z
+  .strictObject({
+    type: z.enum(ENCODER_TYPES).default("gru").describe("Recurrent cell (gru, lstm) or a Transformer encoder."),
+    embeddingSize: positiveInt().default(64).describe("Source embedding size."),
+    hiddenSize: positiveInt().default(128).describe("Hidden size per direction (recurrent) or d_model (Transformer)."),
+    layers: positiveInt().default(1).describe("Stacked layers."),
+    bidirectional: z.boolean().default(true).describe("Recurrent only: run a backward RNN too and concatenate both directions."),
+    dropout: prob().default(0).describe("Dropout on embeddings and between layers."),
+  })
+  .describe("The encoder: source embeddings followed by a recurrent or Transformer stack.");
+
+export const DecoderSchema = z
+  .strictObject({
+    type: z.enum(DECODER_TYPES).default("bahdanau").describe("none = fixed thought-vector baseline (Sutskever et al. 2014 / Cho et al. 2014); bahdanau (2014); luong (2015); transformer."),
+    cell: z.enum(["gru", "lstm"]).default("gru").describe("Recurrent cell of the decoder."),
+    embeddingSize: positiveInt().default(64).describe("Target embedding size."),
+    hiddenSize: positiveInt().default(128).describe("Decoder hidden size."),
+    layers: positiveInt().default(1).describe("Stacked decoder layers."),
+    dropout: prob().default(0).describe("Dropout on embeddings, between layers and before the output layer."),
+    bridge: z.enum(["none", "linear-tanh"]).default("linear-tanh").describe("How the encoder's final state initialises the decoder: zeros, or tanh(Linear(final states))."),
+    inputFeeding: z.boolean().default(true).describe("Luong only: feed the previous attentional state h̃_{t-1} into the next step's input (Luong et al. 2015 §3.3)."),
+    tieEmbeddings: z.boolean().default(false).describe("Share the target embedding matrix with the output projection (sizes must agree)."),
+  })
+  .describe("The decoder style and its sizes.");
+
+export const AttentionSchema = z
+  .strictObject({
+    score: z.enum(ATTENTION_SCORES).default("additive").describe("How a query is compared with each key: additive vᵀtanh(W₁q+W₂k), dot qᵀk, general qᵀWk, bilinear qᵀUVᵀk (low rank), concat vᵀtanh(W[q;k]), scaled-dot qᵀk/√d."),
+    scope: z.enum(ATTENTION_SCOPES).default("global").describe("global: all source positions; local-m: window [t−D, t+D]; local-p: predicted centre with a Gaussian (Luong et al. 2015 §3.2)."),
+    window: nonNegInt().default(5).describe("D, the half-width of the local window."),
+    size: positiveInt().default(128).describe("Hidden size of the additive/concat scorers."),
+    rank: positiveInt().default(16).describe("Rank r of the low-rank bilinear score."),
+  })
+  .describe("The attention mechanism of recurrent decoders (ignored by decoder type none).");
+
+export const ModelSchema = z
+  .strictObject({
+    encoder: EncoderSchema.prefault({}),
+    decoder: DecoderSchema.prefault({}),
+    attention: AttentionSchema.prefault({}),
+  })
+  .describe("Architecture.");
+
+export const ScheduleSchema = z
+  .strictObject({
+    type: z.enum(["constant", "step", "plateau", "noam"]).default("constant").describe("Learning-rate schedule."),
+    stepSize: positiveInt().default(1000).describe("step: multiply the rate by `gamma` every this many steps."),
+    gamma: z.number().positive().default(0.5).describe("step: decay factor."),
+    factor: z.number().positive().default(0.5).describe("plateau: factor applied when the validation metric stops improving."),
+    patience: nonNegInt().default(2).describe("plateau: validations without improvement before decaying."),
+    minLr: z.number().nonnegative().default(0).describe("plateau: lower bound of the rate."),
+    warmup: positiveInt().default(4000).describe("noam: warm-up steps; lr = lr · min(step/warmup, √(warmup/step))."),
+  })
+  .describe("Learning-rate schedule.");
+
+export const TrainingSchema = z
+  .strictObject({
+    batchSize: positiveInt().default(64).describe("Sentences per batch (ignored when maxTokens is set)."),
+    maxTokens: positiveInt().optional().describe("Batch by at most this many (padded) target tokens instead of a sentence count."),
+    optimizer: z.enum(["adam", "adamw", "sgd"]).default("adam").describe("Optimizer."),
+    lr: z.number().positive().default(0.001).describe("Learning rate (peak rate for noam)."),
+    betas: z.tuple([z.number(), z.number()]).default([0.9, 0.999]).describe("Adam betas."),
+    weightDecay: z.number().nonnegative().default(0).describe("Weight decay (decoupled for adamw)."),
+    momentum: z.number().min(0).lt(1).default(0.9).describe("SGD momentum."),
+    clipNorm: z.number().positive().default(1).describe("Clip gradients to this global L2 norm."),
+    labelSmoothing: z.number().min(0).lt(1).default(0).describe("Label smoothing ε of the cross-entropy."),
+    schedule: ScheduleSchema.prefault({}),
+    scheduledSampling: z.number().min(0).max(1).default(0).describe("Probability of feeding the model's own previous prediction instead of the gold token (Bengio et al. 2015); 0 = pure teacher forcing."),
+    maxSteps: positiveInt().optional().describe("Stop after this many optimizer steps."),
+    maxEpochs: positiveInt().default(20).describe("Stop after this many passes over the training data."),
+    maxMinutes: z.number().positive().optional().describe("Stop after this much wall-clock time."),
+    validEvery: positiveInt().default(500).describe("Validate (and save checkpoints) every this many steps, and at the end of each epoch."),
+    validBeam: positiveInt().default(1).describe("Beam size used for exact match and BLEU during validation."),
+    validLimit: positiveInt().default(1000).describe("Decode at most this many validation sentences for exact match and BLEU."),
+    earlyStopping: z
+      .strictObject({
+        metric: z.enum(["loss", "perplexity", "exactMatch", "bleu"]).default("loss").describe("Metric that picks the best checkpoint and drives early stopping."),
+        patience: nonNegInt().default(0).describe("Stop after this many validations without improvement; 0 = never stop early."),
+      })
+      .prefault({}),
+    logEvery: positiveInt().default(50).describe("Append a training line to metrics.jsonl every this many steps."),
+  })
+  .describe("The training loop.");
+
+export const DecodingSchema = z
+  .strictObject({
+    beam: positiveInt().default(1).describe("Beam size; 1 is greedy."),
+    maxLen: positiveInt().default(100).describe("Maximum output length in tokens."),
+    lengthPenalty: z.number().nonnegative().default(0).describe("α of the GNMT length penalty ((5+|y|)/6)^α; 0 = none."),
+  })
+  .describe("Defaults for translate and validation decoding.");
+
+export const OutputSchema = z
+  .strictObject({
+    runsDir: z.string().default("runs").describe("Folder under which runs/<name>/ is created (relative to the working directory)."),
+    attentionSamples: nonNegInt().default(4).describe("Validation sentences whose attention is dumped to the run folder at each validation."),
+  })
+  .describe("Where results go.");
+
+export const ConfigSchema = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z0-9._-]+$/, "expected letters, digits, '.', '_' or '-'").optional().describe("Run name: the run folder is <runsDir>/<name>."),
+    seed: z.number().int().default(1234).describe("The seed every random choice flows from (init, dropout, shuffling, splits)."),
+    data: DataSchema,
+    tokenizer: TokenizerSchema.prefault({}),
+    vocab: VocabSchema.prefault({}),
+    model: ModelSchema.prefault({}),
+    training: TrainingSchema.prefault({}),
+    decoding: DecodingSchema.prefault({}),
+    output: OutputSchema.prefault({}),
+  })
+  .describe("An attn run configuration.");
+
+/** A validated configuration with every default filled in. */
+export type Config = z.infer<typeof ConfigSchema>;
+export type ModelConfig = Config["model"];
+export type TrainingConfig = Config["training"];
