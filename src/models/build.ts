@@ -1,0 +1,54 @@
+import type { ModelConfig } from "../config/schema.js";
+import { Rng } from "../tensor/rng.js";
+import { BahdanauDecoder } from "./decoders/bahdanau.js";
+import { LuongDecoder } from "./decoders/luong.js";
+import type { RecurrentDecoder, RecurrentDecoderOptions } from "./decoders/recurrentDecoder.js";
+import { ThoughtVectorDecoder } from "./decoders/thoughtVector.js";
+import { RecurrentEncoder } from "./encoder.js";
+import { Seq2Seq } from "./seq2seq.js";
+
+export interface VocabSizes {
+  source: number;
+  target: number;
+}
+
+/** Build the model a validated config describes; every weight is drawn from `seed`. */
+export function buildModel(model: ModelConfig, vocab: VocabSizes, seed: number): Seq2Seq {
+  const rng = new Rng(seed).fork("model");
+  const enc = model.encoder;
+  if (enc.type === "transformer") throw new Error("the Transformer encoder is not implemented yet");
+  const encoder = new RecurrentEncoder(
+    { vocabSize: vocab.source, embeddingSize: enc.embeddingSize, hiddenSize: enc.hiddenSize, layers: enc.layers, bidirectional: enc.bidirectional, cell: enc.type, dropout: enc.dropout },
+    rng.fork("encoder"),
+  );
+  const dec = model.decoder;
+  const opts: RecurrentDecoderOptions = {
+    vocabSize: vocab.target,
+    embeddingSize: dec.embeddingSize,
+    hiddenSize: dec.hiddenSize,
+    layers: dec.layers,
+    cell: dec.cell,
+    dropout: dec.dropout,
+    bridge: dec.bridge,
+    encoderSize: encoder.outputSize,
+    tieEmbeddings: dec.tieEmbeddings,
+    attention: model.attention,
+    inputFeeding: dec.inputFeeding,
+  };
+  const decRng = rng.fork("decoder");
+  let decoder: RecurrentDecoder;
+  switch (dec.type) {
+    case "none":
+      decoder = new ThoughtVectorDecoder(opts, decRng);
+      break;
+    case "bahdanau":
+      decoder = new BahdanauDecoder(opts, decRng);
+      break;
+    case "luong":
+      decoder = new LuongDecoder(opts, decRng);
+      break;
+    case "transformer":
+      throw new Error("the Transformer decoder is not implemented yet");
+  }
+  return new Seq2Seq(encoder, decoder);
+}

@@ -1,0 +1,110 @@
+import { noGrad } from "../autograd/tape.js";
+import { Module } from "../nn/module.js";
+import { reshape, slice, stack } from "../ops/index.js";
+import type { Rng } from "../tensor/rng.js";
+import type { Tensor } from "../tensor/tensor.js";
+import type { RecurrentDecoder } from "./decoders/recurrentDecoder.js";
+import type { RecurrentEncoder } from "./encoder.js";
+import type { EncodedBatch } from "./types.js";
+
+/** The padded id tensors a model reads (a subset of data/batching's Batch). */
+export interface SourceBatch {
+  batchSize: number;
+  srcLen: number;
+  src: Int32Array;
+  srcLengths: Int32Array;
+  srcMask: Uint8Array;
+}
+
+export interface TargetBatch extends SourceBatch {
+  tgtLen: number;
+  tgtIn: Int32Array;
+}
+
+export interface TeacherForcedOutput {
+  /** Logits [B·T, V], row b·T + t. */
+  logits: Tensor;
+  /** Cross-attention weights per target step, each [B, S] (null for the fixed-vector decoder). */
+  attention: Tensor[] | null;
+}
+
+export interface TeacherForcingOptions {
+  /** Probability of feeding the model's own previous prediction (scheduled sampling, Bengio et al. 2015). */
+  samplingProb?: number;
+  rng?: Rng;
+}
+
+/**
+ * An encoder–decoder translation model (Sutskever et al. 2014; Bahdanau et al. 2014): the encoder
+ * reads the source once, the decoder produces the target one token at a time.
+ * Parameter names: encoder.embedding.weight, encoder.rnn.weight_ih_l0, …, decoder.… .
+ */
+export class Seq2Seq extends Module {
+  readonly encoder: RecurrentEncoder;
+  readonly decoder: RecurrentDecoder;
+
+  constructor(encoder: RecurrentEncoder, decoder: RecurrentDecoder) {
+    super();
+    this.encoder = this.module("encoder", encoder);
+    this.decoder = this.module("decoder", decoder);
+  }
+
+  encodeBatch(batch: SourceBatch): EncodedBatch {
+    return this.encoder.encode(batch.src, batch.batchSize, batch.srcLen, batch.srcLengths, batch.srcMask);
+  }
+
+  /** Teacher-forced pass over tgtIn (optionally with scheduled sampling) → logits for every target position. */
+  forward(batch: TargetBatch, opts: TeacherForcingOptions = {}): TeacherForcedOutput {
+    const B = batch.batchSize;
+    const T = batch.tgtLen;
+    const enc = this.encodeBatch(batch);
+    let state = this.decoder.init(enc);
+    const p = this.training ? (opts.samplingProb ?? 0) : 0;
+    const embAll = p > 0 ? null : this.decoder.embed(batch.tgtIn, [B, T]);
+    const E = this.decoder.opts.embeddingSize;
+    const features: Tensor[] = [];
+    const attention: Tensor[] = [];
+    let prevFeatures: Tensor | null = null;
+    for (let t = 0; t < T; t++) {
+      let emb: Tensor;
+      if (embAll) {
+        emb = reshape(slice(embAll, 1, t, t + 1), [B, E]);
+      } else {
+        const ids = new Int32Array(B);
+        for (let b = 0; b < B; b++) ids[b] = batch.tgtIn[b * T + t]!;
+        if (prevFeatures && opts.rng) {
+          const predicted = noGrad(() => argmaxRows(this.decoder.logits(prevFeatures!)));
+          for (let b = 0; b < B; b++) if (ids[b] !== 0 && opts.rng.next() < p) ids[b] = predicted[b]!;
+        }
+        emb = this.decoder.embed(ids, [B]);
+      }
+      const r = this.decoder.step(emb, state, t);
+      state = r.state;
+      features.push(r.features);
+      prevFeatures = r.features;
+      if (r.weights) attention.push(r.weights);
+    }
+    const logits = this.decoder.logits(stack(features, 1));
+    return { logits: reshape(logits, [B * T, logits.shape[2]!]), attention: attention.length > 0 ? attention : null };
+  }
+}
+
+/** Index of the largest value of each row of a [N, V] tensor. */
+export function argmaxRows(x: Tensor): Int32Array {
+  const V = x.shape[x.ndim - 1]!;
+  const N = x.size / V;
+  const out = new Int32Array(N);
+  for (let n = 0; n < N; n++) {
+    let best = 0;
+    let bestV = -Infinity;
+    for (let v = 0; v < V; v++) {
+      const val = x.data[n * V + v]!;
+      if (val > bestV) {
+        bestV = val;
+        best = v;
+      }
+    }
+    out[n] = best;
+  }
+  return out;
+}
