@@ -46,7 +46,22 @@ export function gradSink(t: Tensor): FloatArray | null {
   return t.requiresGrad ? t.ensureGrad() : null;
 }
 
+/**
+ * Non-leaf nodes whose graph an earlier backward() freed. Reaching one again would silently drop
+ * every gradient behind it (it no longer has parents), so backward() refuses instead, as PyTorch
+ * does without retain_graph.
+ */
+const freedNodes = new WeakSet<Tensor>();
+
+function freedError(): Error {
+  return new Error(
+    "backward: the graph through this tensor was already freed by an earlier backward() " +
+      "(recompute the forward pass, or detach() values carried over from a previous step)",
+  );
+}
+
 function topoOrder(root: Tensor): Tensor[] {
+  if (freedNodes.has(root)) throw freedError();
   const order: Tensor[] = [];
   const visited = new Set<Tensor>();
   // Iterative DFS: recurrent graphs are thousands of nodes deep.
@@ -60,6 +75,7 @@ function topoOrder(root: Tensor): Tensor[] {
       top[1] = i + 1;
       const p = parents[i]!;
       if (p.requiresGrad && !visited.has(p)) {
+        if (freedNodes.has(p)) throw freedError();
         visited.add(p);
         stack.push([p, 0]);
       }
@@ -73,14 +89,17 @@ function topoOrder(root: Tensor): Tensor[] {
 
 function backward(root: Tensor, gradOutput?: FloatArray): void {
   if (!root.requiresGrad) throw new Error("backward: tensor does not require grad (no parameter took part in computing it)");
-  if (gradOutput) {
-    if (gradOutput.length !== root.size) throw new Error(`backward: gradOutput has ${gradOutput.length} elements, tensor has ${root.size}`);
-    root.ensureGrad().set(gradOutput);
-  } else {
-    if (root.size !== 1) throw new Error(`backward: implicit gradient needs a one-element tensor, got shape [${root.shape.join(", ")}]`);
-    root.ensureGrad()[0] = 1;
+  if (gradOutput && gradOutput.length !== root.size) {
+    throw new Error(`backward: gradOutput has ${gradOutput.length} elements, tensor has ${root.size}`);
+  }
+  if (!gradOutput && root.size !== 1) {
+    throw new Error(`backward: implicit gradient needs a one-element tensor, got shape [${root.shape.join(", ")}]`);
   }
   const order = topoOrder(root);
+  // Accumulate (not overwrite): a leaf root keeps the gradient it already has, like every leaf.
+  const rootGrad = root.ensureGrad();
+  if (gradOutput) for (let i = 0; i < rootGrad.length; i++) rootGrad[i] += gradOutput[i]!;
+  else rootGrad[0] += 1;
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i]!;
     const fn = node.backwardFn;
@@ -90,6 +109,7 @@ function backward(root: Tensor, gradOutput?: FloatArray): void {
     node.backwardFn = null;
     node.parents = null;
     node.grad = null;
+    freedNodes.add(node);
   }
 }
 

@@ -19,7 +19,7 @@ export interface CrossEntropyOptions {
 export function crossEntropy(logits: Tensor, targets: Int32Array, opts: CrossEntropyOptions = {}): Tensor {
   if (logits.ndim !== 2) throw shapeError("crossEntropy", "logits must be 2-D [N, V]", logits.shape);
   const [N, V] = logits.shape as [number, number];
-  if (targets.length !== N) throw new Error(`crossEntropy: ${targets.length} targets for ${N} rows of logits`);
+  if (targets.length !== N) throw shapeError("crossEntropy", `${targets.length} targets for ${N} rows of logits`, logits.shape, [targets.length]);
   const ignore = opts.ignoreIndex ?? -100;
   const eps = opts.labelSmoothing ?? 0;
   if (!(eps >= 0 && eps <= 1)) throw new Error(`crossEntropy: labelSmoothing must be in [0, 1], got ${eps}`);

@@ -8,7 +8,7 @@ import { Tensor } from "../tensor/tensor.js";
  */
 export function layerNorm(x: Tensor, weight: Tensor, bias: Tensor, eps = 1e-5): Tensor {
   const D = x.shape[x.ndim - 1]!;
-  if (weight.size !== D || bias.size !== D) throw shapeError("layerNorm", `weight and bias must have ${D} elements`, x.shape, weight.shape);
+  if (weight.size !== D || bias.size !== D) throw shapeError("layerNorm", `weight and bias must have ${D} elements`, x.shape, weight.shape, bias.shape);
   const rows = x.size / D;
   const out = Tensor.zeros(x.shape);
   const xhat = new Float64Array(x.size);

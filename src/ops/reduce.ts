@@ -41,7 +41,7 @@ function reduceAxis(op: string, x: Tensor, axis: number, keepDim: boolean, scale
 
 /** Sum over one axis, or over everything (a scalar) when `axis` is omitted. */
 export function sum(x: Tensor, axis?: number, keepDim = false): Tensor {
-  if (axis === undefined) return reduceAxis("sum", x.size === 0 ? x : flatten(x), 0, false, () => 1);
+  if (axis === undefined) return reduceAxis("sum", flatten(x), 0, false, () => 1);
   return reduceAxis("sum", x, axis, keepDim, () => 1);
 }
 

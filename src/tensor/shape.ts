@@ -1,6 +1,13 @@
 /** Shapes are plain arrays of non-negative integers; storage is contiguous row-major. */
 export type Shape = readonly number[];
 
+/** Throw unless every dimension is a non-negative integer. */
+export function checkShape(op: string, shape: Shape): void {
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) throw new Error(`${op}: invalid shape ${shapeStr(shape)} (dimensions must be non-negative integers)`);
+  }
+}
+
 export function shapeSize(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;

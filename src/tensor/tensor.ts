@@ -1,5 +1,5 @@
 import { allocFloat, floatFrom, type FloatArray } from "./dtype.js";
-import { shapeError, shapeSize, shapeStr, type Shape } from "./shape.js";
+import { checkShape, shapeError, shapeSize, shapeStr, type Shape } from "./shape.js";
 
 /**
  * Backward function of an autograd node: receives dLoss/dOutput and accumulates into the
@@ -28,6 +28,7 @@ export class Tensor {
   name: string | undefined;
 
   constructor(data: FloatArray, shape: Shape, requiresGrad = false) {
+    checkShape("Tensor", shape);
     const n = shapeSize(shape);
     if (data.length !== n) {
       throw new Error(`Tensor: data has ${data.length} elements but shape ${shapeStr(shape)} needs ${n}`);
@@ -38,6 +39,7 @@ export class Tensor {
   }
 
   static zeros(shape: Shape, requiresGrad = false): Tensor {
+    checkShape("Tensor", shape);
     return new Tensor(allocFloat(shapeSize(shape)), shape, requiresGrad);
   }
 
@@ -47,7 +49,7 @@ export class Tensor {
     return t;
   }
 
-  /** A tensor from nested arrays or a flat array with an explicit shape. */
+  /** A tensor from a flat row-major array of values with an explicit shape. */
   static from(values: ArrayLike<number>, shape: Shape, requiresGrad = false): Tensor {
     return new Tensor(floatFrom(values), shape, requiresGrad);
   }

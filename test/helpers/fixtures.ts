@@ -63,3 +63,13 @@ export function backwardWithR(out: Tensor, R: unknown): void {
   const r = (R as FixtureTensor).data;
   out.backward(out.data instanceof Float64Array ? Float64Array.from(r) : Float32Array.from(r));
 }
+
+/** Compare each tensor's gradient with the fixture's `d_<name>` (e.g. { x, weight, bias }). */
+export function expectFixtureGrads(fx: TorchFixture, tensors: Record<string, Tensor>): void {
+  for (const [name, t] of Object.entries(tensors)) {
+    const want = fx.grads[`d_${name}`];
+    if (!want) expect.fail(`fixture ${fx.op} has no gradient d_${name}`);
+    if (!t.grad) expect.fail(`d_${name}: the tensor received no gradient`);
+    expectClose(t.grad, want, `d_${name}`);
+  }
+}

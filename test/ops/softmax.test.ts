@@ -1,16 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { gradCheck } from "../../src/autograd/gradcheck.js";
-import { crossEntropy, layerNorm, logSoftmax, softmax } from "../../src/ops/index.js";
-import { withFloat64 } from "../../src/tensor/dtype.js";
-import { Rng } from "../../src/tensor/rng.js";
+import { logSoftmax, maskedFill, softmax } from "../../src/ops/index.js";
 import { Tensor } from "../../src/tensor/tensor.js";
-import { backwardWithR, expectClose, fixtureInts, fixtureTensor, loadFixture } from "../helpers/fixtures.js";
-
-function randn(shape: number[], rng: Rng, scale = 1): Tensor {
-  const t = Tensor.zeros(shape);
-  for (let i = 0; i < t.size; i++) t.data[i] = rng.normal() * scale;
-  return t;
-}
+import { backwardWithR, expectClose, fixtureTensor, loadFixture } from "../helpers/fixtures.js";
+import { expectGradOk, gradCase, randMask, randn } from "../helpers/tensors.js";
 
 describe("softmax / logSoftmax", () => {
   for (const name of ["softmax", "log_softmax"] as const) {
@@ -37,76 +29,52 @@ describe("softmax / logSoftmax", () => {
     expect(Array.from(x.grad!.subarray(3))).toEqual([0, 0, 0]);
   });
 
+  it("logSoftmax gives masked positions -Infinity and no gradient", () => {
+    const x = Tensor.from([1, 2, 3, 4, 5, 6], [2, 3], true);
+    const y = logSoftmax(x, Uint8Array.from([0, 1, 0, 1, 1, 1]));
+    expect(y.data[1]).toBe(-Infinity);
+    expect(Math.exp(y.data[0]!) + Math.exp(y.data[2]!)).toBeCloseTo(1, 6);
+    expect(Array.from(y.data.subarray(3))).toEqual([-Infinity, -Infinity, -Infinity]);
+    y.backward(Float32Array.from([1, 2, 3, 4, 5, 6]));
+    expect(Array.from(x.grad!).every(Number.isFinite)).toBe(true);
+    expect(x.grad![1]).toBe(0);
+    expect(Array.from(x.grad!.subarray(3))).toEqual([0, 0, 0]);
+  });
+
   it("is stable for logits of ±1000", () => {
     const y = softmax(Tensor.from([1000, -1000, 1000], [1, 3]));
     expect(Array.from(y.data)).toEqual([0.5, 0, 0.5]);
     const l = logSoftmax(Tensor.from([1000, 0], [1, 2]));
     expect(l.data[0]).toBe(0);
     expect(l.data[1]).toBe(-1000);
+    const n = logSoftmax(Tensor.from([-1000, -1000], [1, 2]));
+    expect(n.data[0]).toBeCloseTo(-Math.LN2, 6);
   });
 
-  it("passes finite-difference gradient checks with and without a mask", () => {
-    withFloat64(() => {
-      const rng = new Rng(1);
+  it("propagates NaN within its row only", () => {
+    const y = softmax(Tensor.from([NaN, 1, 2, 3], [2, 2]));
+    expect(Number.isNaN(y.data[1])).toBe(true);
+    expect(y.data[2]! + y.data[3]!).toBeCloseTo(1, 6);
+  });
+
+  it("rejects a mask of the wrong size", () => {
+    expect(() => softmax(Tensor.zeros([2, 3]), new Uint8Array(3))).toThrow(/^softmax: mask has 3 entries.*\[2, 3\]/);
+    expect(() => logSoftmax(Tensor.zeros([2, 3]), new Uint8Array(7))).toThrow(/^logSoftmax: mask has 7 entries.*\[2, 3\]/);
+  });
+
+  it("pass finite-difference gradient checks with and without a mask", () => {
+    gradCase(1, (rng) => {
       const x = randn([3, 4, 5], rng);
-      const mask = new Uint8Array(60);
-      for (let i = 0; i < 60; i++) mask[i] = rng.next() < 0.3 ? 1 : 0;
-      for (const f of [() => softmax(x), () => logSoftmax(x), () => softmax(x, mask)]) {
-        const r = gradCheck(f, [x]);
-        expect(r.ok, r.worst).toBe(true);
-      }
-    });
-  });
-});
-
-describe("crossEntropy", () => {
-  for (const name of ["cross_entropy_label_smoothing", "cross_entropy_sum"]) {
-    it(`matches PyTorch ${name}`, () => {
-      const fx = loadFixture(name);
-      const logits = fixtureTensor(fx.inputs.logits, true);
-      const loss = crossEntropy(logits, fixtureInts(fx.inputs.targets), {
-        ignoreIndex: fx.inputs.ignore_index as number,
-        labelSmoothing: fx.inputs.label_smoothing as number,
-        reduction: fx.inputs.reduction as "mean" | "sum",
-      });
-      expectClose(loss.data, fx.outputs.loss!, "loss");
-      backwardWithR(loss, fx.inputs.R);
-      expectClose(logits.grad!, fx.grads.d_logits!, "d_logits");
-    });
-  }
-
-  it("passes a gradient check with ignore-index and label smoothing", () => {
-    withFloat64(() => {
-      const x = randn([6, 5], new Rng(2));
-      const t = Int32Array.from([1, 0, 4, 2, 0, 3]);
-      const r = gradCheck(() => crossEntropy(x, t, { ignoreIndex: 0, labelSmoothing: 0.2 }), [x]);
-      expect(r.ok, r.worst).toBe(true);
-    });
-  });
-});
-
-describe("layerNorm", () => {
-  it("matches PyTorch nn.LayerNorm", () => {
-    const fx = loadFixture("layer_norm");
-    const x = fixtureTensor(fx.inputs.x, true);
-    const w = fixtureTensor(fx.params.weight, true);
-    const b = fixtureTensor(fx.params.bias, true);
-    const y = layerNorm(x, w, b, fx.inputs.eps as number);
-    expectClose(y.data, fx.outputs.output!, "output");
-    backwardWithR(y, fx.inputs.R);
-    expectClose(x.grad!, fx.grads.d_x!, "d_x");
-    expectClose(w.grad!, fx.grads.d_weight!, "d_weight");
-    expectClose(b.grad!, fx.grads.d_bias!, "d_bias");
-  });
-
-  it("passes a gradient check", () => {
-    withFloat64(() => {
-      const rng = new Rng(3);
-      const x = randn([2, 3, 6], rng);
-      const w = randn([6], rng);
-      const b = randn([6], rng);
-      const r = gradCheck(() => layerNorm(x, w, b), [x, w, b]);
-      expect(r.ok, r.worst).toBe(true);
+      const mask = randMask(60, rng, 0.3);
+      mask.fill(1, 5, 10); // one fully masked row
+      expectGradOk(() => softmax(x), [x]);
+      expectGradOk(() => logSoftmax(x), [x]);
+      expectGradOk(() => softmax(x, mask), [x]);
+      // Masked log-probabilities are -Infinity, which would make L = Σ y·R infinite; zero them
+      // as a masked loss would.
+      expectGradOk(() => maskedFill(logSoftmax(x, mask), mask, 0), [x]);
+      const x1 = randn([7], rng);
+      expectGradOk(() => softmax(x1), [x1]);
     });
   });
 });
