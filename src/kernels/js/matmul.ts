@@ -1,9 +1,39 @@
 import type { FloatArray } from "../../tensor/dtype.js";
+import { MR, NR, packA, packB, scratchA, scratchB } from "./gemmPack.js";
+import { microKernel4x4 } from "./gemmMicro.js";
+import { type MatmulAdd, matmulDirect } from "./matmulDirect.js";
 
 /**
- * Plain-JS matmul in its four layouts. See Kernels.matmul for the contract.
- * Loop orders keep the innermost loop on contiguous memory for each layout.
+ * Plain-TypeScript matmul in its four layouts (see Kernels.matmul for the contract):
+ * C[m×n] (+)= op(A)[m×k] · op(B)[k×n], all row-major, A stored k×m when `transA`, B stored n×k
+ * when `transB`.
+ *
+ * Large products use a GotoBLAS-style blocked algorithm: for each depth block of KC, the B block
+ * is packed once into panels of NR columns; for each MC-row block of A, the A block is packed
+ * into panels of MR rows; then a 4×4 register-blocked micro-kernel computes every MR×NR tile of
+ * C from one A panel and one B panel. Packing absorbs the layout, so all four layouts run the
+ * same inner loop. Small products (where packing would cost as much as the arithmetic) use
+ * direct loops (matmulDirect.ts).
+ *
+ * The only allocations are the grow-only packing scratch buffers.
  */
+
+/** Depth of a cache block: a packed A block is MC·KC float64 (128 KiB), a B micro-panel KC·NR (8 KiB). */
+const KC = 256;
+/** Rows of A per cache block. */
+const MC = 64;
+
+/**
+ * Products that use the direct loops instead: a packed tile would be mostly zero padding (m or n
+ * below 3), each tile would be stored after only a few multiply-adds (k below 8), or the whole
+ * product is too small to amortise packing. Thresholds measured with bench/matmulSmall.ts.
+ */
+function useDirect(m: number, n: number, k: number): boolean {
+  return m < 3 || n < 3 || k < 8 || m * n * k < 1024;
+}
+
+const tile = new Float64Array(MR * NR);
+
 export function matmul(
   a: FloatArray, aOff: number,
   b: FloatArray, bOff: number,
@@ -11,49 +41,50 @@ export function matmul(
   m: number, n: number, k: number,
   transA: boolean, transB: boolean, accumulate: boolean,
 ): void {
+  if (m <= 0 || n <= 0) return;
   if (!accumulate) c.fill(0, cOff, cOff + m * n);
-  if (!transA && !transB) {
-    for (let i = 0; i < m; i++) {
-      const ci = cOff + i * n;
-      const ai = aOff + i * k;
-      for (let p = 0; p < k; p++) {
-        const av = a[ai + p]!;
-        if (av === 0) continue;
-        const bp = bOff + p * n;
-        for (let j = 0; j < n; j++) c[ci + j] += av * b[bp + j]!;
+  if (k <= 0) return;
+  if (useDirect(m, n, k)) matmulDirect(a, aOff, b, bOff, c, cOff, m, n, k, transA, transB);
+  else matmulBlocked(a, aOff, b, bOff, c, cOff, m, n, k, transA, transB);
+}
+
+/** The blocked path: C += op(A)·op(B) for any m, n, k ≥ 1 (exported for tests and benchmarks). */
+export const matmulBlocked: MatmulAdd = (a, aOff, b, bOff, c, cOff, m, n, k, transA, transB) => {
+  for (let k0 = 0; k0 < k; k0 += KC) {
+    const kc = Math.min(KC, k - k0);
+    const pb = scratchB(kc, n);
+    packB(b, bOff, transB, n, k, k0, kc, pb);
+    for (let i0 = 0; i0 < m; i0 += MC) {
+      const mc = Math.min(MC, m - i0);
+      const pa = scratchA(mc, kc);
+      packA(a, aOff, transA, m, k, i0, mc, k0, kc, pa);
+      for (let j = 0; j < n; j += NR) {
+        const nr = Math.min(NR, n - j);
+        const bPanel = (j / NR) * NR * kc;
+        for (let i = 0; i < mc; i += MR) {
+          microKernel4x4(kc, pa, (i / MR) * MR * kc, pb, bPanel, tile);
+          addTile(c, cOff + (i0 + i) * n + j, n, Math.min(MR, mc - i), nr);
+        }
       }
     }
-  } else if (!transA && transB) {
-    for (let i = 0; i < m; i++) {
-      const ai = aOff + i * k;
-      const ci = cOff + i * n;
-      for (let j = 0; j < n; j++) {
-        const bj = bOff + j * k;
-        let s = 0;
-        for (let p = 0; p < k; p++) s += a[ai + p]! * b[bj + p]!;
-        c[ci + j] += s;
-      }
+  }
+};
+
+/** c[at + r·ldc + col] += tile[r·NR + col] for the rows × cols part of the tile inside C. */
+function addTile(c: FloatArray, at: number, ldc: number, rows: number, cols: number): void {
+  if (rows === MR && cols === NR) {
+    for (let r = 0; r < MR; r++) {
+      const o = at + r * ldc;
+      const t = r * NR;
+      c[o] += tile[t]!;
+      c[o + 1] += tile[t + 1]!;
+      c[o + 2] += tile[t + 2]!;
+      c[o + 3] += tile[t + 3]!;
     }
-  } else if (transA && !transB) {
-    for (let p = 0; p < k; p++) {
-      const ap = aOff + p * m;
-      const bp = bOff + p * n;
-      for (let i = 0; i < m; i++) {
-        const av = a[ap + i]!;
-        if (av === 0) continue;
-        const ci = cOff + i * n;
-        for (let j = 0; j < n; j++) c[ci + j] += av * b[bp + j]!;
-      }
-    }
-  } else {
-    for (let i = 0; i < m; i++) {
-      const ci = cOff + i * n;
-      for (let j = 0; j < n; j++) {
-        const bj = bOff + j * k;
-        let s = 0;
-        for (let p = 0; p < k; p++) s += a[aOff + p * m + i]! * b[bj + p]!;
-        c[ci + j] += s;
-      }
-    }
+    return;
+  }
+  for (let r = 0; r < rows; r++) {
+    const o = at + r * ldc;
+    for (let col = 0; col < cols; col++) c[o + col] += tile[r * NR + col]!;
   }
 }
