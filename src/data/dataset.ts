@@ -1,0 +1,235 @@
+/**
+ * From a config's `data` section to encoded train/valid/test examples: read, normalise, skip bad
+ * pairs, de-duplicate, split, tokenise, build vocabularies, filter by length, encode.
+ */
+import { stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { UserError } from "../errors.js";
+import type { Example } from "./batching.js";
+import { dedupePairs, filterByLength, removePairsIn } from "./filters.js";
+import { readSource, describeSource, type DataSource, type ReadOptions, type TextPair } from "./readers/index.js";
+import { plural } from "./readers/pairCollector.js";
+import { splitPairs, type SplitOptions, type Splits } from "./split.js";
+import { TextPipeline } from "./textPipeline.js";
+import { trainTokenizer, type Tokenizer, type TokenizerOptions } from "./tokenizers/index.js";
+import { Vocab, type VocabOptions } from "./vocab.js";
+
+/**
+ * A config's `data` section. Give either `path` (one corpus, or a folder written by
+ * `attn data generate`) or `train` (with optional `valid` and `test`). Relative paths are
+ * resolved against the config file's folder.
+ */
+export interface DataOptions extends ReadOptions {
+  /**
+   * One corpus: a TSV file, `{ "tsv": file }` or `{ "src": file, "tgt": file }`, split into
+   * train/valid/test by `split`; or a folder with train.tsv (and valid.tsv, test.tsv).
+   */
+  path?: DataSource;
+  /** Training pairs; with `valid`/`test` given too, no split is made. */
+  train?: DataSource;
+  valid?: DataSource;
+  test?: DataSource;
+  /** How to split one corpus (`path`, or `train` without `valid` and `test`). */
+  split?: SplitOptions;
+  /**
+   * Remove repeated (source, target) pairs, and training pairs that also occur in valid or
+   * test. Default false.
+   */
+  dedupe?: boolean;
+  /** Drop pairs whose source has more tokens than this (</s> not counted). Default: no limit. */
+  maxSrcLen?: number;
+  /** Drop pairs whose target has more tokens than this (<s>, </s> not counted). Default: no limit. */
+  maxTgtLen?: number;
+  /** Which splits the length limits apply to: "train" (default; evaluation sees every pair) or "all". */
+  lengthFilter?: "train" | "all";
+  /** Tokenizer of both sides, unless `targetTokenizer` is given. Default { kind: "word" }. */
+  tokenizer?: TokenizerOptions;
+  /** A different tokenizer for the target side. */
+  targetTokenizer?: TokenizerOptions;
+  /**
+   * Vocabulary limits, and `shared`: one vocabulary for both sides (built from both; with BPE
+   * also one set of merges learned from both). Default separate.
+   */
+  vocab?: VocabOptions & { shared?: boolean };
+}
+
+export interface ParallelData extends Splits<TextPair> {
+  /** Skipped lines, removed duplicates, missing files: one line each, for the user. */
+  warnings: string[];
+}
+
+const SPLIT_NAMES = ["train", "valid", "test"] as const;
+type SplitName = (typeof SPLIT_NAMES)[number];
+
+/** Reads, normalises, de-duplicates and splits the pairs named by `opts`. */
+export async function loadParallelData(opts: DataOptions, baseDir: string): Promise<ParallelData> {
+  const sources = await resolveSources(opts, baseDir);
+  const warnings: string[] = [];
+  const read = async (source: DataSource | undefined): Promise<TextPair[]> => {
+    if (source === undefined) return [];
+    const r = await readSource(source, opts, baseDir);
+    warnings.push(...r.warnings);
+    return r.pairs;
+  };
+
+  let splits: Splits<TextPair>;
+  if (sources.corpus !== undefined) {
+    let pairs = await read(sources.corpus);
+    if (opts.dedupe) pairs = dedupeWithWarning(pairs, describeSource(sources.corpus), warnings);
+    splits = splitPairs(pairs, opts.split);
+  } else {
+    splits = { train: await read(sources.train), valid: await read(sources.valid), test: await read(sources.test) };
+    if (opts.dedupe) {
+      for (const name of SPLIT_NAMES) splits[name] = dedupeWithWarning(splits[name], name, warnings);
+      const { kept, removed } = removePairsIn(splits.train, [splits.valid, splits.test]);
+      if (removed > 0) warnings.push(`train: removed ${plural(removed, "pair")} that also occur in valid or test`);
+      splits.train = kept;
+    }
+  }
+  if (splits.train.length === 0) throw new UserError(`data: no training pairs in ${describeSource(sources.corpus ?? sources.train!)}`);
+  return { ...splits, warnings };
+}
+
+interface ResolvedSources {
+  corpus?: DataSource;
+  train?: DataSource;
+  valid?: DataSource;
+  test?: DataSource;
+}
+
+async function resolveSources(opts: DataOptions, baseDir: string): Promise<ResolvedSources> {
+  if (opts.path !== undefined && opts.train !== undefined) {
+    throw new UserError(`data: both data.path and data.train are set; expected one of them`);
+  }
+  if (opts.path !== undefined) {
+    if (typeof opts.path === "string" && (await isDirectory(resolve(baseDir, opts.path)))) {
+      return datasetFolder(resolve(baseDir, opts.path));
+    }
+    return { corpus: opts.path };
+  }
+  if (opts.train === undefined) throw new UserError(`data: no input; expected data.path (a corpus or dataset folder) or data.train`);
+  if (opts.valid === undefined && opts.test === undefined) return { corpus: opts.train };
+  return { train: opts.train, valid: opts.valid, test: opts.test };
+}
+
+/** A folder as written by `attn data generate`: train.tsv, valid.tsv, test.tsv (the last two optional). */
+export async function datasetFolder(dir: string): Promise<ResolvedSources> {
+  const file = (name: SplitName): string => join(dir, `${name}.tsv`);
+  if (!(await isFile(file("train")))) throw new UserError(`${dir}: a folder without train.tsv; expected a dataset folder or a TSV file`);
+  return {
+    train: file("train"),
+    valid: (await isFile(file("valid"))) ? file("valid") : undefined,
+    test: (await isFile(file("test"))) ? file("test") : undefined,
+  };
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isDirectory(), () => false);
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isFile(), () => false);
+}
+
+function dedupeWithWarning(pairs: TextPair[], label: string, warnings: string[]): TextPair[] {
+  const { kept, removed } = dedupePairs(pairs);
+  if (removed > 0) warnings.push(`${label}: removed ${plural(removed, "duplicate pair")}`);
+  return kept;
+}
+
+/**
+ * Source and target tokenizers. BPE learns its merges from the training pairs: from both sides
+ * at once with a shared vocabulary and one tokenizer spec, else from each side separately.
+ */
+export function buildTokenizers(train: readonly TextPair[], opts: DataOptions): { src: Tokenizer; tgt: Tokenizer } {
+  const srcSpec = opts.tokenizer ?? {};
+  const tgtSpec = opts.targetTokenizer ?? srcSpec;
+  const srcTexts = (): Iterable<string> => train.map((p) => p.src);
+  const tgtTexts = (): Iterable<string> => train.map((p) => p.tgt);
+  if (opts.vocab?.shared && opts.targetTokenizer === undefined) {
+    const joint = trainTokenizer(srcSpec, () => [...srcTexts(), ...tgtTexts()]);
+    return { src: joint, tgt: joint };
+  }
+  return { src: trainTokenizer(srcSpec, srcTexts), tgt: trainTokenizer(tgtSpec, tgtTexts) };
+}
+
+/** Source and target vocabularies from tokenised training text; the same object twice when shared. */
+export function buildVocabs(
+  srcTokens: readonly (readonly string[])[],
+  tgtTokens: readonly (readonly string[])[],
+  opts: VocabOptions & { shared?: boolean } = {},
+): { src: Vocab; tgt: Vocab } {
+  if (opts.shared) {
+    const vocab = Vocab.build([...srcTokens, ...tgtTokens], opts);
+    return { src: vocab, tgt: vocab };
+  }
+  return { src: Vocab.build(srcTokens, opts), tgt: Vocab.build(tgtTokens, opts) };
+}
+
+/** Tokenizers and vocabularies learned from the training pairs. */
+export function buildTextPipeline(train: readonly TextPair[], opts: DataOptions): TextPipeline {
+  const tokenizers = buildTokenizers(train, opts);
+  const vocabs = buildVocabs(
+    train.map((p) => tokenizers.src.encode(p.src)),
+    train.map((p) => tokenizers.tgt.encode(p.tgt)),
+    opts.vocab,
+  );
+  return new TextPipeline(
+    { lowercase: opts.lowercase, stripAccents: opts.stripAccents },
+    tokenizers.src,
+    tokenizers.tgt,
+    vocabs.src,
+    vocabs.tgt,
+  );
+}
+
+export interface EncodedSplit {
+  /** The pairs kept; examples[i].index === i indexes this array (e.g. for BLEU references). */
+  pairs: TextPair[];
+  examples: Example[];
+  /** Pairs dropped by the length limits. */
+  removed: number;
+}
+
+/** Tokenises and encodes already-normalised pairs, dropping those over the length limits. */
+export function encodeSplit(pairs: readonly TextPair[], pipeline: TextPipeline, maxSrcLen?: number, maxTgtLen?: number): EncodedSplit {
+  const tokenized = pairs.map((pair) => ({
+    pair,
+    src: pipeline.srcTokenizer.encode(pair.src),
+    tgt: pipeline.tgtTokenizer.encode(pair.tgt),
+  }));
+  const { kept, removed } = filterByLength(tokenized, (t) => [t.src.length, t.tgt.length], maxSrcLen, maxTgtLen);
+  return {
+    pairs: kept.map((t) => t.pair),
+    examples: kept.map((t, index) => ({ src: pipeline.sourceIds(t.src), tgt: pipeline.targetIds(t.tgt), index })),
+    removed,
+  };
+}
+
+export interface PreparedData {
+  pipeline: TextPipeline;
+  train: EncodedSplit;
+  valid: EncodedSplit;
+  test: EncodedSplit;
+  warnings: string[];
+}
+
+/**
+ * Everything the trainer needs. Pass `pipeline` (restored from a run folder) to resume or
+ * evaluate with the saved tokenizers and vocabularies instead of learning new ones.
+ */
+export async function prepareData(opts: DataOptions, baseDir: string, pipeline?: TextPipeline): Promise<PreparedData> {
+  const data = await loadParallelData(opts, baseDir);
+  const pipe = pipeline ?? buildTextPipeline(data.train, opts);
+  const warnings = [...data.warnings];
+  const encoded = {} as Record<SplitName, EncodedSplit>;
+  for (const name of SPLIT_NAMES) {
+    const limited = name === "train" || opts.lengthFilter === "all";
+    encoded[name] = encodeSplit(data[name], pipe, limited ? opts.maxSrcLen : undefined, limited ? opts.maxTgtLen : undefined);
+    if (encoded[name].removed > 0) {
+      warnings.push(`${name}: dropped ${plural(encoded[name].removed, "pair")} longer than maxSrcLen ${opts.maxSrcLen ?? "∞"} / maxTgtLen ${opts.maxTgtLen ?? "∞"}`);
+    }
+  }
+  if (encoded.train.examples.length === 0) throw new UserError(`data: every training pair is longer than maxSrcLen/maxTgtLen`);
+  return { pipeline: pipe, ...encoded, warnings };
+}

@@ -1,0 +1,262 @@
+/** `attn data stats`: gathers statistics of a dataset and formats them for the terminal. */
+import chalk from "chalk";
+import { readFile, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { UserError } from "../errors.js";
+import { buildTextPipeline, datasetFolder, type DataOptions } from "./dataset.js";
+import { plural } from "./readers/pairCollector.js";
+import { displayPath, readSource, type DataSource, type ReadOptions, type TextPair } from "./readers/index.js";
+import { oovStats, sideStats, type LengthSummary, type OovStats, type SideStats } from "./stats.js";
+import { TextPipeline } from "./textPipeline.js";
+import { parseTokenizerKind, trainTokenizer, type Tokenizer, type TokenizerKind } from "./tokenizers/index.js";
+import { Vocab, type VocabOptions } from "./vocab.js";
+
+export interface StatsRequest extends ReadOptions {
+  /** A TSV file or a dataset folder (train.tsv, valid.tsv, test.tsv). */
+  data?: string;
+  /** Two line-aligned files instead of `data`. */
+  src?: string;
+  tgt?: string;
+  /** Default: the dataset's meta.json tokenizer, else "word". */
+  tokenizer?: TokenizerKind;
+  bpeVocabSize?: number;
+  vocab?: VocabOptions & { shared?: boolean };
+  /**
+   * Vocabulary for the OOV rate: a saved text pipeline (its tokenizers and normalisation are used
+   * too), a vocabulary JSON ({ "tokens": [...] }), or a TSV / dataset folder to build one from.
+   * Default: built from the train split.
+   */
+  vocabFrom?: string;
+}
+
+interface SplitStats {
+  name: string;
+  pairs: number;
+  src: SideStats;
+  tgt: SideStats;
+  /** Against the report's vocabulary; absent for the split the vocabulary was built from. */
+  oov?: { src: OovStats; tgt: OovStats };
+}
+
+export interface StatsReport {
+  input: string;
+  tokenizer: string;
+  normalization: string;
+  vocabBasis: string;
+  vocabSizes: { src: number; tgt: number; shared: boolean };
+  splits: SplitStats[];
+  example?: { src: string[]; tgt: string[] };
+  warnings: string[];
+}
+
+interface NamedPairs {
+  name: string;
+  pairs: TextPair[];
+}
+
+export async function gatherStats(req: StatsRequest, cwd: string): Promise<StatsReport> {
+  const warnings: string[] = [];
+  const input = await readInput(req, cwd, warnings);
+  const tokenizerKind = req.tokenizer ?? input.metaTokenizer ?? "word";
+  const basisSplit = input.splits.find((s) => s.name === "train") ?? input.splits[0]!;
+
+  let pipeline: TextPipeline;
+  let vocabBasis: string;
+  const external = req.vocabFrom === undefined ? undefined : await loadVocabSource(req, tokenizerKind, cwd, warnings);
+  if (external) {
+    pipeline = external.pipeline;
+    vocabBasis = external.basis;
+  } else {
+    pipeline = buildTextPipeline(basisSplit.pairs, dataOptions(req, tokenizerKind));
+    vocabBasis = basisSplit.name === "all" ? "all pairs" : `the ${basisSplit.name} split`;
+  }
+
+  const splits = input.splits.map((split): SplitStats => {
+    const pairs = split.pairs.map((p) => ({ src: pipeline.normalize(p.src), tgt: pipeline.normalize(p.tgt) }));
+    const srcTokens = pairs.map((p) => pipeline.srcTokenizer.encode(p.src));
+    const tgtTokens = pairs.map((p) => pipeline.tgtTokenizer.encode(p.tgt));
+    const stats: SplitStats = { name: split.name, pairs: pairs.length, src: sideStats(srcTokens), tgt: sideStats(tgtTokens) };
+    if (external || split !== basisSplit) stats.oov = { src: oovStats(srcTokens, pipeline.srcVocab), tgt: oovStats(tgtTokens, pipeline.tgtVocab) };
+    return stats;
+  });
+
+  const first = basisSplit.pairs[0];
+  return {
+    input: input.description,
+    tokenizer: describeTokenizers(pipeline.srcTokenizer, pipeline.tgtTokenizer),
+    normalization: describeNormalization(pipeline.normalizeOptions),
+    vocabBasis,
+    vocabSizes: { src: pipeline.srcVocab.size, tgt: pipeline.tgtVocab.size, shared: pipeline.sharedVocab },
+    splits,
+    example: first && { src: pipeline.sourceTokens(first.src), tgt: pipeline.targetTokens(first.tgt) },
+    warnings,
+  };
+}
+
+function dataOptions(req: StatsRequest, kind: TokenizerKind): DataOptions {
+  return { lowercase: req.lowercase, stripAccents: req.stripAccents, tokenizer: { kind, bpeVocabSize: req.bpeVocabSize }, vocab: req.vocab };
+}
+
+async function readInput(req: StatsRequest, cwd: string, warnings: string[]): Promise<{ description: string; splits: NamedPairs[]; metaTokenizer?: TokenizerKind }> {
+  if (req.data !== undefined && (req.src !== undefined || req.tgt !== undefined)) {
+    throw new UserError("data stats: both --data and --src/--tgt given; expected one input");
+  }
+  if (req.data === undefined) {
+    if (req.src === undefined || req.tgt === undefined) throw new UserError("data stats: no input; expected --data PATH or --src FILE --tgt FILE");
+    const r = await readSource({ src: req.src, tgt: req.tgt }, req, cwd);
+    warnings.push(...r.warnings);
+    return { description: `${req.src} + ${req.tgt}`, splits: [{ name: "all", pairs: r.pairs }] };
+  }
+  const path = resolve(cwd, req.data);
+  const info = await stat(path).catch(() => null);
+  if (!info) throw new UserError(`${req.data}: file not found`);
+  if (!info.isDirectory()) {
+    const r = await readSource(path, req, cwd);
+    warnings.push(...r.warnings);
+    return { description: req.data, splits: [{ name: "all", pairs: r.pairs }] };
+  }
+  const folder = await datasetFolder(path);
+  const splits: NamedPairs[] = [];
+  for (const name of ["train", "valid", "test"] as const) {
+    const source: DataSource | undefined = folder[name];
+    if (source === undefined) continue;
+    const r = await readSource(source, req, cwd);
+    warnings.push(...r.warnings);
+    splits.push({ name, pairs: r.pairs });
+  }
+  return { description: req.data, splits, metaTokenizer: await metaTokenizer(path) };
+}
+
+/** The tokenizer a generated dataset was made for (meta.json), if any. */
+async function metaTokenizer(dir: string): Promise<TokenizerKind | undefined> {
+  try {
+    const meta = JSON.parse(await readFile(join(dir, "meta.json"), "utf8")) as { tokenizer?: string };
+    return meta.tokenizer === undefined ? undefined : parseTokenizerKind(meta.tokenizer, join(dir, "meta.json"));
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    return undefined;
+  }
+}
+
+async function loadVocabSource(
+  req: StatsRequest,
+  kind: TokenizerKind,
+  cwd: string,
+  warnings: string[],
+): Promise<{ pipeline: TextPipeline; basis: string }> {
+  const path = resolve(cwd, req.vocabFrom!);
+  const label = displayPath(path);
+  if (path.endsWith(".json")) {
+    let json: unknown;
+    try {
+      json = JSON.parse(await readFile(path, "utf8"));
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      throw new UserError(`--vocab-from ${label}: ${code === "ENOENT" ? "file not found" : `not valid JSON (${(err as Error).message})`}`);
+    }
+    if ((json as { format?: string }).format === "attn-text-pipeline") {
+      return { pipeline: TextPipeline.fromJSON(json, label), basis: `saved text pipeline ${label}` };
+    }
+    const vocab = Vocab.fromJSON(json, label);
+    // A bare vocabulary has no BPE merges to split text with.
+    if (kind === "bpe") warnings.push("--vocab-from a vocabulary JSON has no BPE merges; using the word tokenizer");
+    const tokenizer = trainTokenizer({ kind: kind === "bpe" ? "word" : kind }, () => []);
+    const normalize = { lowercase: req.lowercase, stripAccents: req.stripAccents };
+    return { pipeline: new TextPipeline(normalize, tokenizer, tokenizer, vocab, vocab), basis: `vocabulary ${label}` };
+  }
+  const other = await readInput({ ...req, data: req.vocabFrom, src: undefined, tgt: undefined }, cwd, warnings);
+  const basis = other.splits.find((s) => s.name === "train") ?? other.splits[0]!;
+  return { pipeline: buildTextPipeline(basis.pairs, dataOptions(req, kind)), basis: `${label} (${basis.name})` };
+}
+
+function describeTokenizers(src: Tokenizer, tgt: Tokenizer): string {
+  const one = (t: Tokenizer): string => {
+    const json = t.toJSON();
+    return json.kind === "bpe" ? `bpe (${json.merges.length} merges)` : json.kind;
+  };
+  return src === tgt || one(src) === one(tgt) ? one(src) : `${one(src)} → ${one(tgt)}`;
+}
+
+function describeNormalization(opts: { lowercase?: boolean; stripAccents?: boolean }): string {
+  const parts = ["NFC"];
+  if (opts.lowercase) parts.push("lowercase");
+  if (opts.stripAccents) parts.push("accents stripped");
+  return parts.join(", ");
+}
+
+// ---- formatting ----
+
+const BAR_WIDTH = 40;
+const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
+const num = (n: number): string => n.toLocaleString("en-US");
+
+export function formatStatsReport(r: StatsReport): string {
+  const lines: string[] = [];
+  lines.push(chalk.bold(r.input) + chalk.dim(`  tokenizer: ${r.tokenizer} · normalisation: ${r.normalization}`));
+  lines.push("");
+  const rows = [["split", "pairs", "src tokens", "src types", "tgt tokens", "tgt types"]];
+  for (const s of r.splits) rows.push([s.name, num(s.pairs), num(s.src.tokens), num(s.src.types), num(s.tgt.tokens), num(s.tgt.types)]);
+  lines.push(...table(rows));
+  // Histograms for the first split (train, or the only one); one summary line for the others.
+  r.splits.forEach((s, i) => {
+    for (const [side, st] of [["source", s.src], ["target", s.tgt]] as const) {
+      if (i === 0) lines.push("");
+      lines.push(chalk.bold(`${s.name} ${side} lengths`) + chalk.dim(" (tokens)  ") + summaryLine(st.lengths));
+      if (i === 0) lines.push(...histogram(st.lengths));
+    }
+  });
+  lines.push("");
+  const { src, tgt, shared } = r.vocabSizes;
+  lines.push(chalk.bold("vocabulary") + chalk.dim(` from ${r.vocabBasis}, 4 specials included: `) + (shared ? `shared ${num(src)}` : `source ${num(src)}, target ${num(tgt)}`));
+  const withOov = r.splits.filter((s) => s.oov);
+  if (withOov.length > 0) {
+    lines.push("", chalk.bold("out-of-vocabulary") + chalk.dim(" (tokens that would become <unk>)"));
+    const oovRows = [["split", "src OOV tokens", "src sentences", "tgt OOV tokens", "tgt sentences"]];
+    for (const s of withOov) {
+      const o = s.oov!;
+      oovRows.push([s.name, oovCell(o.src), sentenceCell(o.src, s.pairs), oovCell(o.tgt), sentenceCell(o.tgt, s.pairs)]);
+    }
+    lines.push(...table(oovRows));
+    for (const s of withOov) {
+      for (const [side, o] of [["source", s.oov!.src], ["target", s.oov!.tgt]] as const) {
+        if (o.examples.length > 0) lines.push(chalk.dim(`  ${s.name} ${side} OOV e.g.: ${o.examples.join(" ")}`));
+      }
+    }
+  }
+  if (r.example) {
+    const show = (t: string[]): string => (t.length > 24 ? [...t.slice(0, 24), "…"] : t).join(" ");
+    lines.push("", chalk.bold("first pair as tokens"), `  src: ${show(r.example.src)}`, `  tgt: ${show(r.example.tgt)}`);
+  }
+  for (const w of r.warnings) lines.push(chalk.yellow(`warning: ${w}`));
+  return lines.join("\n") + "\n";
+}
+
+function summaryLine(l: LengthSummary): string {
+  return `min ${l.min} · mean ${l.mean.toFixed(1)} · median ${l.median} · p95 ${l.p95} · max ${l.max}`;
+}
+
+function histogram(l: LengthSummary): string[] {
+  const peak = Math.max(1, ...l.histogram.map((b) => b.count));
+  const labels = l.histogram.map((b) => (b.from === b.to ? `${b.from}` : `${b.from}–${b.to}`));
+  const labelWidth = Math.max(...labels.map((s) => s.length));
+  return l.histogram.map((b, i) => {
+    const bar = "█".repeat(Math.round((b.count / peak) * BAR_WIDTH)) || (b.count > 0 ? "▏" : "");
+    return `  ${labels[i]!.padStart(labelWidth)} ${chalk.cyan(bar.padEnd(BAR_WIDTH))} ${num(b.count)}`;
+  });
+}
+
+function oovCell(o: OovStats): string {
+  return `${pct(o.rate)} (${num(o.oovTokens)}/${num(o.tokens)}, ${plural(o.oovTypes, "type")})`;
+}
+
+function sentenceCell(o: OovStats, pairs: number): string {
+  return `${num(o.sentencesWithOov)} (${pct(pairs === 0 ? 0 : o.sentencesWithOov / pairs)})`;
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r, i) => {
+    const line = r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ");
+    return i === 0 ? chalk.dim(line) : line;
+  });
+}

@@ -1,0 +1,110 @@
+/** Generating a synthetic dataset and writing it as train/valid/test TSV plus Pharaoh alignments. */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { UserError } from "../../errors.js";
+import { Rng } from "../../tensor/rng.js";
+import { plural } from "../readers/pairCollector.js";
+import type { Splits } from "../split.js";
+import { resolveTaskOptions } from "./index.js";
+import type { SyntheticPair, SyntheticTask, TaskOptionValues } from "./task.js";
+
+export interface GenerateOptions {
+  task: SyntheticTask;
+  /** Total number of pairs over the three splits. */
+  n: number;
+  seed: number;
+  /** Validation pairs; default 10% of n. */
+  valid?: number;
+  /** Test pairs; default 10% of n. */
+  test?: number;
+  /** Task options by key (see the task's `options`); missing ones take their defaults. */
+  options?: TaskOptionValues;
+}
+
+export interface SplitSizes {
+  train: number;
+  valid: number;
+  test: number;
+}
+
+export function splitSizes(n: number, valid?: number, test?: number): SplitSizes {
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`--n ${n}: expected a positive integer`);
+  const v = valid ?? Math.round(n * 0.1);
+  const t = test ?? Math.round(n * 0.1);
+  if (v + t >= n) throw new UserError(`--valid ${v} + --test ${t} leaves no training pairs out of --n ${n}; expected fewer than ${n} together`);
+  return { train: n - v - t, valid: v, test: t };
+}
+
+/**
+ * The three splits, drawn in one stream from Rng(seed): n pairs with distinct sources, the first
+ * for train, then valid, then test. Same options and seed, same pairs.
+ */
+export function generateSplits(opts: GenerateOptions): Splits<SyntheticPair> {
+  const sizes = splitSizes(opts.n, opts.valid, opts.test);
+  const options = resolveTaskOptions(opts.task, opts.options ?? {});
+  const pairs = opts.task.generate(opts.n, options, new Rng(opts.seed));
+  return {
+    train: pairs.slice(0, sizes.train),
+    valid: pairs.slice(sizes.train, sizes.train + sizes.valid),
+    test: pairs.slice(sizes.train + sizes.valid),
+  };
+}
+
+export function formatTsv(pairs: readonly SyntheticPair[]): string {
+  return pairs.map((p) => `${p.src}\t${p.tgt}\n`).join("");
+}
+
+/** Pharaoh format: one line per pair, "i-j" = source token i aligned to target token j. */
+export function formatAlignments(pairs: readonly SyntheticPair[]): string {
+  return pairs.map((p) => p.alignment.map(([i, j]) => `${i}-${j}`).join(" ") + "\n").join("");
+}
+
+/** The command line that regenerates a dataset (without --out). */
+export function generateCommand(opts: GenerateOptions): string {
+  const sizes = splitSizes(opts.n, opts.valid, opts.test);
+  const options = resolveTaskOptions(opts.task, opts.options ?? {});
+  const taskFlags = opts.task.options.map((o) => ` ${o.flag} ${options[o.key]}`).join("");
+  return `attn data generate --task ${opts.task.name} --n ${opts.n} --seed ${opts.seed} --valid ${sizes.valid} --test ${sizes.test}${taskFlags}`;
+}
+
+/** Writes train/valid/test .tsv and .align, meta.json and README.md into `dir`; returns the file names. */
+export async function writeGeneratedDataset(dir: string, opts: GenerateOptions): Promise<string[]> {
+  const splits = generateSplits(opts);
+  const options = resolveTaskOptions(opts.task, opts.options ?? {});
+  await mkdir(dir, { recursive: true });
+  const files: [string, string][] = [];
+  for (const name of ["train", "valid", "test"] as const) {
+    files.push([`${name}.tsv`, formatTsv(splits[name])], [`${name}.align`, formatAlignments(splits[name])]);
+  }
+  const meta = {
+    task: opts.task.name,
+    description: opts.task.description,
+    seed: opts.seed,
+    n: opts.n,
+    sizes: { train: splits.train.length, valid: splits.valid.length, test: splits.test.length },
+    options,
+    tokenizer: opts.task.tokenizer,
+    alignment: `Pharaoh i-j per line of the .tsv: source token i ~ target token j, ${opts.task.tokenizer} tokens, 0-based`,
+    command: generateCommand(opts),
+  };
+  files.push(["meta.json", JSON.stringify(meta, null, 2) + "\n"], ["README.md", datasetReadme(meta)]);
+  for (const [name, text] of files) await writeFile(join(dir, name), text, "utf8");
+  return files.map(([name]) => name);
+}
+
+function datasetReadme(meta: { task: string; description: string; sizes: SplitSizes; tokenizer: string; command: string }): string {
+  const { train, valid, test } = meta.sizes;
+  return `# Synthetic task: ${meta.task}
+
+${meta.description}.
+
+- \`train.tsv\`, \`valid.tsv\`, \`test.tsv\`: \`source<TAB>target\`, ${plural(train, "pair")} / ${plural(valid, "pair")} / ${plural(test, "pair")}.
+- \`*.align\`: gold alignments, line by line with the TSV, Pharaoh format: \`i-j\` means source
+  token i corresponds to target token j (0-based, ${meta.tokenizer} tokens${meta.tokenizer === "char" ? ", a space is one token" : ""}).
+- \`meta.json\`: task, seed, sizes and options.
+
+Generated by attn; regenerate byte for byte with:
+
+    ${meta.command} --out <this folder>
+`;
+}

@@ -1,0 +1,66 @@
+/** Choosing, training and restoring tokenizers. */
+import { UserError } from "../../errors.js";
+import { BpeTokenizer } from "./bpe.js";
+import { CharTokenizer } from "./char.js";
+import type { Tokenizer, TokenizerKind } from "./tokenizer.js";
+import { WordTokenizer } from "./word.js";
+
+export type { Tokenizer, TokenizerJSON, TokenizerKind } from "./tokenizer.js";
+export { WordTokenizer } from "./word.js";
+export { CharTokenizer } from "./char.js";
+export { BpeTokenizer, learnBpeMerges, preTokenize } from "./bpe.js";
+
+export const TOKENIZER_KINDS: readonly TokenizerKind[] = ["word", "char", "bpe"];
+
+/** Which tokenizer to use; a config's `data.tokenizer` section. */
+export interface TokenizerOptions {
+  /** "word" (words and punctuation), "char" (characters) or "bpe" (subwords learned from the training text). Default "word". */
+  kind?: TokenizerKind;
+  /** BPE only: upper bound on subword symbols (characters + merges). Default 8000. */
+  bpeVocabSize?: number;
+  /** BPE only: a pair must occur this often in the training text to be merged. Default 2. */
+  bpeMinFrequency?: number;
+}
+
+export const DEFAULT_BPE_VOCAB_SIZE = 8000;
+
+/** Builds a tokenizer of the requested kind; BPE learns its merges from `trainingTexts` (unused otherwise). */
+export function trainTokenizer(opts: TokenizerOptions, trainingTexts: () => Iterable<string>): Tokenizer {
+  const kind = opts.kind ?? "word";
+  switch (kind) {
+    case "word":
+      return new WordTokenizer();
+    case "char":
+      return new CharTokenizer();
+    case "bpe":
+      return BpeTokenizer.train(trainingTexts(), {
+        vocabSize: opts.bpeVocabSize ?? DEFAULT_BPE_VOCAB_SIZE,
+        minFrequency: opts.bpeMinFrequency ?? 2,
+      });
+    default:
+      throw new UserError(`tokenizer kind ${JSON.stringify(kind)}: expected one of ${TOKENIZER_KINDS.join(", ")}`);
+  }
+}
+
+/** Restores a tokenizer saved with `toJSON()` (from a run folder or checkpoint). */
+export function tokenizerFromJSON(json: unknown, where = "tokenizer"): Tokenizer {
+  const j = json as { kind?: unknown; merges?: unknown } | null;
+  switch (j?.kind) {
+    case "word":
+      return new WordTokenizer();
+    case "char":
+      return new CharTokenizer();
+    case "bpe":
+      if (!Array.isArray(j.merges) || !j.merges.every((m) => typeof m === "string")) {
+        throw new UserError(`${where}: BPE tokenizer without a list of merges; expected { "kind": "bpe", "merges": ["a b", ...] }`);
+      }
+      return BpeTokenizer.fromMerges(j.merges as string[]);
+    default:
+      throw new UserError(`${where}: unknown tokenizer ${JSON.stringify(j?.kind)}; expected one of ${TOKENIZER_KINDS.join(", ")}`);
+  }
+}
+
+export function parseTokenizerKind(value: string, where: string): TokenizerKind {
+  if ((TOKENIZER_KINDS as readonly string[]).includes(value)) return value as TokenizerKind;
+  throw new UserError(`${where}: unknown tokenizer ${JSON.stringify(value)}; expected one of ${TOKENIZER_KINDS.join(", ")}`);
+}
