@@ -1,24 +1,18 @@
 import { Command, CommanderError } from "commander";
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { reportError } from "./run.js";
 import { registerTrain } from "./commands/train.js";
 import { registerTranslate } from "./commands/translate.js";
 import { registerDumpAttention } from "./commands/dumpAttention.js";
 import { registerData } from "./commands/data.js";
 import { registerEval } from "./commands/eval.js";
-
-function packageVersion(): string {
-  const pkgPath = fileURLToPath(new URL("../../package.json", import.meta.url));
-  return (JSON.parse(readFileSync(pkgPath, "utf8")) as { version: string }).version;
-}
+import { ATTN_VERSION } from "../version.js";
 
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name("attn")
     .description("Train small attention-based sequence-to-sequence translation models and look at what they attend to.")
-    .version(packageVersion(), "-V, --version", "print the attn version")
+    .version(ATTN_VERSION, "-V, --version", "print the attn version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   registerTrain(program);

@@ -120,7 +120,8 @@ function checkCombinations(c: Config, source: string): void {
   const fail = (msg: string): never => {
     throw new UserError(`${source}: ${msg}`);
   };
-  if (!c.data.train) fail("data.train: required (a TSV file, or the source side of line-aligned files with data.trainTarget)");
+  if (!c.data.path && !c.data.train) fail('data: expected "path" (one corpus to split) or "train" (with optional "valid" and "test")');
+  if (c.data.path && c.data.train) fail('data: give either "path" or "train", not both');
   const enc = c.model.encoder.type;
   const dec = c.model.decoder.type;
   if (dec === "transformer" && enc !== "transformer") fail(`model.decoder.type: "transformer" needs model.encoder.type "transformer"; got "${enc}"`);
@@ -129,6 +130,8 @@ function checkCombinations(c: Config, source: string): void {
     fail(`vocab.shared: a shared vocabulary needs the same tokenizer type on both sides; got ${c.tokenizer.source.type} and ${c.tokenizer.target.type}`);
   }
   const { score, scope } = c.model.attention;
+  if (dec === "none" && c.model.decoder.bridge === "none") fail('model.decoder.bridge: the "none" decoder sees the source only through the bridge; expected "linear-tanh"');
+  if (scope === "local-p" && c.model.attention.window < 1) fail("model.attention.window: local-p needs a window of at least 1 (σ = D/2)");
   if (dec === "bahdanau" && scope !== "global") fail(`model.attention.scope: local attention is Luong's (decoder "luong"); got "${scope}" with decoder "bahdanau"`);
   if (enc !== "transformer" && dec !== "none" && (score === "dot" || score === "scaled-dot")) {
     const keySize = c.model.encoder.hiddenSize * (c.model.encoder.bidirectional ? 2 : 1);

@@ -16,34 +16,42 @@ const positiveInt = () => z.number().int().positive();
 const nonNegInt = () => z.number().int().nonnegative();
 const prob = () => z.number().min(0).lt(1);
 
+const DataSourceSchema = z.union([
+  z.string(),
+  z.strictObject({ tsv: z.string() }),
+  z.strictObject({ src: z.string(), tgt: z.string() }),
+]);
+
 export const DataSchema = z
   .strictObject({
-    train: z.string().optional().describe("Training pairs: a TSV file (source<TAB>target), or with `trainTarget`, the source side of two line-aligned files. Paths are relative to the config file."),
-    trainTarget: z.string().optional().describe("Target side of two line-aligned files (with `train` as the source side)."),
-    valid: z.string().optional().describe("Validation TSV. When absent, a split of `train` is used (see `split`)."),
-    validTarget: z.string().optional().describe("Target side of line-aligned validation files."),
-    test: z.string().optional().describe("Test TSV. When absent, a split of `train` is used."),
-    testTarget: z.string().optional().describe("Target side of line-aligned test files."),
+    path: DataSourceSchema.optional().describe("One corpus split into train/valid/test by `split`: a TSV file (source<TAB>target; extra columns ignored), `{\"tsv\": file}`, `{\"src\": file, \"tgt\": file}` (line-aligned files), or a folder written by `attn data generate` (train.tsv, valid.tsv, test.tsv). Paths are relative to the config file."),
+    train: DataSourceSchema.optional().describe("Training pairs (same forms as `path`). With `valid` and `test` no split is made."),
+    valid: DataSourceSchema.optional().describe("Validation pairs; when absent, split off the training corpus."),
+    test: DataSourceSchema.optional().describe("Test pairs; when absent, split off the training corpus."),
     split: z
       .strictObject({
-        valid: z.number().min(0).lt(1).default(0.1).describe("Fraction of `train` held out for validation when no `valid` file is given."),
-        test: z.number().min(0).lt(1).default(0.1).describe("Fraction of `train` held out for test when no `test` file is given."),
+        valid: z.number().min(0).lt(1).default(0.05).describe("Fraction held out for validation."),
+        test: z.number().min(0).lt(1).default(0.05).describe("Fraction held out for test."),
+        groupBySource: z.boolean().default(true).describe("Keep pairs that share a source sentence in one split, so no test source is seen in training."),
       })
       .prefault({})
-      .describe("Deterministic split (from the top-level seed) used only for splits without their own file."),
+      .describe("Deterministic split (seeded by the top-level seed) for splits without their own file."),
     lowercase: z.boolean().default(false).describe("Lowercase both sides."),
-    stripAccents: z.boolean().default(false).describe("Remove combining accents (NFD, drop marks) on both sides."),
-    onBadLine: z.enum(["error", "skip"]).default("error").describe("A TSV line without a tab: stop with file:line, or skip and count it."),
-    maxSrcLen: positiveInt().optional().describe("Drop training pairs whose source has more tokens than this."),
-    maxTgtLen: positiveInt().optional().describe("Drop training pairs whose target has more tokens than this."),
-    dedupe: z.boolean().default(false).describe("Drop repeated (source, target) pairs."),
-    limit: positiveInt().optional().describe("Keep at most this many training pairs (after filtering)."),
+    stripAccents: z.boolean().default(false).describe("Remove accents and other combining marks on both sides."),
+    onBadLine: z.enum(["error", "skip"]).default("error").describe("A TSV line without a tab: stop with file:line, or skip it and report the count."),
+    limit: positiveInt().optional().describe("Read at most this many pairs per file (quick experiments)."),
+    swap: z.boolean().default(false).describe("Translate in the other direction: the second column (or target file) becomes the source."),
+    dedupe: z.boolean().default(false).describe("Remove repeated pairs, and training pairs that also occur in valid or test."),
+    maxSrcLen: positiveInt().optional().describe("Drop pairs whose source has more tokens than this."),
+    maxTgtLen: positiveInt().optional().describe("Drop pairs whose target has more tokens than this."),
+    lengthFilter: z.enum(["train", "all"]).default("train").describe("Which splits the length limits apply to."),
   })
   .describe("Where the parallel text comes from and how it is cleaned.");
 
 const TokenizerSideSchema = z.strictObject({
   type: z.enum(TOKENIZERS).default("word").describe("word (punctuation split off), char, or bpe (merges learned on the training side)."),
-  vocabSize: positiveInt().default(8000).describe("BPE only: target vocabulary size (merges are learned until it is reached)."),
+  vocabSize: positiveInt().default(8000).describe("BPE only: upper bound on subword symbols (characters + merges)."),
+  minFrequency: positiveInt().default(2).describe("BPE only: a pair must occur this often in training to be merged."),
 });
 
 export const TokenizerSchema = z
@@ -56,7 +64,7 @@ export const TokenizerSchema = z
 export const VocabSchema = z
   .strictObject({
     minFreq: positiveInt().default(1).describe("Tokens seen fewer times in training are mapped to <unk>."),
-    maxSize: positiveInt().default(50000).describe("At most this many entries per vocabulary, specials included."),
+    maxSize: positiveInt().optional().describe("At most this many entries per vocabulary, specials included (default: no limit)."),
     shared: z.boolean().default(false).describe("One vocabulary for both sides (source and target tokenizers must then be of the same type)."),
   })
   .describe("Vocabularies built from the training split: <pad>=0, <s>=1, </s>=2, <unk>=3, then by frequency.");

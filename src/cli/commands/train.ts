@@ -1,17 +1,28 @@
 import type { Command } from "commander";
-import { action, notImplemented } from "../run.js";
+import { UserError } from "../../errors.js";
+import { startTraining } from "../../train/start.js";
+import { action } from "../run.js";
 
 export function registerTrain(program: Command): void {
   program
     .command("train")
     .description("train a model from a JSON config; writes checkpoints, metrics and attention dumps to a run folder")
-    .requiredOption("-c, --config <file>", "JSON config file (see docs/config.md)")
+    .option("-c, --config <file>", "JSON config file (see docs/config.md)")
     .option("--set <path=value>", "override one config value, e.g. training.maxSteps=100 (repeatable)", collect, [])
     .option("--run-dir <dir>", "run folder (default: runs/<name>)")
     .option("--name <name>", "run name, used for runs/<name> when --run-dir is not given")
     .option("--resume <dir>", "continue training from the run folder's last checkpoint")
     .option("-q, --quiet", "no progress bar; only warnings and the final summary")
-    .action(action(() => notImplemented("train")));
+    .addHelpText("after", "\nExamples:\n  attn train --config configs/dates-bahdanau.json\n  attn train --config configs/dates-bahdanau.json --set training.maxSteps=200 --set model.attention.score=dot\n  attn train --resume runs/dates-bahdanau --set training.maxSteps=4000\n\nCtrl-C saves checkpoints/last and exits (code 130); --resume continues exactly.")
+    .action(
+      action(async (o: { config?: string; set: string[]; runDir?: string; name?: string; resume?: string; quiet?: boolean }) => {
+        if (!o.config && !o.resume) throw new UserError("attn train: expected --config <file> (a new run) or --resume <run folder>");
+        if (o.config && o.resume) throw new UserError("attn train: give either --config or --resume, not both (a resumed run uses its saved config; adjust it with --set)");
+        const result = await startTraining(o);
+        if (result.stopReason === "interrupted") process.exitCode = 130;
+        else if (result.stopReason === "non-finite") process.exitCode = 3;
+      }),
+    );
 }
 
 export function collect(value: string, previous: string[]): string[] {

@@ -1,0 +1,90 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, extname, join, resolve } from "node:path";
+import { UserError } from "../errors.js";
+
+/**
+ * The run folder is a documented product (docs/checkpoint-format.md):
+ *   config.json        the resolved config (every default filled in)
+ *   run.json           where relative data paths resolve, attn version, creation time
+ *   vocab/pipeline.json  normalisation, tokenizers and vocabularies
+ *   metrics.jsonl      one JSON object per training log line and per validation
+ *   checkpoints/last/, checkpoints/best/   model.safetensors, optimizer.safetensors, meta.json
+ *   attention/         CSV dumps of validation sentences' attention at each validation
+ */
+export interface RunPaths {
+  dir: string;
+  config: string;
+  run: string;
+  pipeline: string;
+  metrics: string;
+  last: string;
+  best: string;
+  attention: string;
+}
+
+export function runPaths(dir: string): RunPaths {
+  return {
+    dir,
+    config: join(dir, "config.json"),
+    run: join(dir, "run.json"),
+    pipeline: join(dir, "vocab", "pipeline.json"),
+    metrics: join(dir, "metrics.jsonl"),
+    last: join(dir, "checkpoints", "last"),
+    best: join(dir, "checkpoints", "best"),
+    attention: join(dir, "attention"),
+  };
+}
+
+/** What run.json holds. */
+export interface RunInfo {
+  /** Folder that relative data paths in config.json resolve against (the config file's folder). */
+  baseDir: string;
+  configSource: string;
+  attnVersion: string;
+  created: string;
+}
+
+/**
+ * The folder of a new run: --run-dir as given, else <runsDir>/<name> where the name comes from
+ * --name, the config's `name`, or the config file's base name. An existing run is never
+ * overwritten: a taken default name gets a numeric suffix (-2, -3, …); an explicit --run-dir that
+ * already holds a run is an error.
+ */
+export function chooseRunDir(opts: { runDir?: string; name?: string }, configName: string | undefined, configPath: string, runsDir: string): string {
+  if (opts.runDir) {
+    const dir = resolve(opts.runDir);
+    if (existsSync(join(dir, "checkpoints")) || existsSync(join(dir, "metrics.jsonl"))) {
+      throw new UserError(`--run-dir ${opts.runDir}: already holds a run; continue it with --resume ${opts.runDir} or choose another folder`);
+    }
+    return dir;
+  }
+  const name = opts.name ?? configName ?? basename(configPath, extname(configPath));
+  const base = resolve(runsDir, name);
+  if (!existsSync(base)) return base;
+  for (let i = 2; ; i++) {
+    const candidate = `${base}-${i}`;
+    if (!existsSync(candidate)) return candidate;
+  }
+}
+
+export function writeJson(path: string, value: unknown): void {
+  mkdirSync(resolve(path, ".."), { recursive: true });
+  writeFileSync(path, JSON.stringify(value, null, 2) + "\n");
+}
+
+export function readJson(path: string, what: string): unknown {
+  if (!existsSync(path)) throw new UserError(`${what} not found: ${path}`);
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new UserError(`${path}: invalid JSON (${(err as Error).message})`);
+  }
+}
+
+/** Resolve the run folder of --resume: it must contain config.json and a last checkpoint. */
+export function resumeRunDir(arg: string): RunPaths {
+  const paths = runPaths(resolve(arg));
+  if (!existsSync(paths.config)) throw new UserError(`--resume ${arg}: not a run folder (no config.json in ${paths.dir})`);
+  if (!existsSync(paths.last)) throw new UserError(`--resume ${arg}: the run has no checkpoints/last to continue from`);
+  return paths;
+}

@@ -1,0 +1,295 @@
+import chalk from "chalk";
+import { existsSync } from "node:fs";
+import { toDataOptions } from "../config/dataOptions.js";
+import type { Config } from "../config/schema.js";
+import { BatchIterator, type Batch } from "../data/batching.js";
+import { prepareData, type PreparedData } from "../data/dataset.js";
+import { TextPipeline } from "../data/textPipeline.js";
+import { PAD } from "../data/vocab.js";
+import { UserError } from "../errors.js";
+import { buildModel } from "../models/build.js";
+import type { Seq2Seq } from "../models/seq2seq.js";
+import { crossEntropy } from "../ops/index.js";
+import { clipGradNorm } from "../optim/clip.js";
+import type { Optimizer } from "../optim/optimizer.js";
+import type { LrScheduler } from "../optim/schedules.js";
+import { Rng } from "../tensor/rng.js";
+import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
+import { MetricsLog } from "./metricsLog.js";
+import { buildOptimizer, buildScheduler } from "./optimizerFactory.js";
+import { TrainingProgress } from "./progress.js";
+import { readJson, runPaths, writeJson, type RunInfo, type RunPaths } from "./runFolder.js";
+import { dumpValidationAttention, validate, type ValidationResult } from "./validate.js";
+
+export interface TrainOptions {
+  quiet?: boolean;
+  /** Resume from the run folder's last checkpoint instead of starting fresh. */
+  resume?: boolean;
+  /** Called with each line the trainer prints (tests capture it); defaults to stderr. */
+  log?: (line: string) => void;
+}
+
+export interface TrainResult {
+  runDir: string;
+  steps: number;
+  stopReason: StopReason;
+  best: ValidationResult | null;
+  last: ValidationResult | null;
+}
+
+export type StopReason = "max-steps" | "max-epochs" | "max-time" | "early-stopping" | "interrupted" | "non-finite";
+
+/** Where training stands; saved in every checkpoint so --resume continues exactly. */
+interface Progress {
+  step: number;
+  epoch: number;
+  /** Next batch index within `epoch`. */
+  batchInEpoch: number;
+  bestMetric: number | null;
+  badValidations: number;
+  elapsedSeconds: number;
+}
+
+/** Higher is better for decoded metrics, lower for loss and perplexity. */
+function isBetter(metric: Config["training"]["earlyStopping"]["metric"], value: number, best: number | null): boolean {
+  if (best === null) return true;
+  return metric === "exactMatch" || metric === "bleu" ? value > best : value < best;
+}
+
+/**
+ * The training loop (teacher forcing, cross-entropy with label smoothing, clipping, schedule),
+ * with validation, checkpoints (`last` after every validation, `best` when the early-stopping
+ * metric improves), early stopping and limits by steps, epochs and wall time. Every random
+ * choice flows from config.seed, and all state needed to continue — weights, optimizer moments,
+ * schedule, RNG streams, data position — is checkpointed, so a resumed run is bitwise identical
+ * to an uninterrupted one.
+ */
+export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, opts: TrainOptions = {}): Promise<TrainResult> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(line + "\n"));
+  const t = config.training;
+
+  // Data: a resumed run reuses its saved tokenizers and vocabularies.
+  const savedPipeline = opts.resume && existsSync(paths.pipeline) ? TextPipeline.fromJSON(readJson(paths.pipeline, "text pipeline"), paths.pipeline) : undefined;
+  const data: PreparedData = await prepareData(toDataOptions(config), info.baseDir, savedPipeline);
+  for (const w of data.warnings) log(chalk.yellow(`warning: ${w}`));
+  if (!opts.resume) {
+    writeJson(paths.config, config);
+    writeJson(paths.run, info);
+    writeJson(paths.pipeline, data.pipeline.toJSON());
+  }
+
+  const model = buildModel(config.model, { source: data.pipeline.srcVocab.size, target: data.pipeline.tgtVocab.size }, config.seed);
+  const optimizer = buildOptimizer(t, model.namedParameters());
+  const scheduler = buildScheduler(t);
+  const samplingRng = new Rng(config.seed).fork("scheduled-sampling");
+  const iterator = new BatchIterator(data.train.examples, { ...(t.maxTokens ? { maxTokens: t.maxTokens } : { batchSize: t.batchSize }), bucket: true, shuffle: true }, config.seed);
+
+  let progress: Progress = { step: 0, epoch: 0, batchInEpoch: 0, bestMetric: null, badValidations: 0, elapsedSeconds: 0 };
+  if (opts.resume) progress = restore(paths, model, optimizer, scheduler, samplingRng);
+
+  const metrics = new MetricsLog(paths.metrics);
+  const batchesPerEpoch = iterator.numBatches(progress.epoch);
+  const totalSteps = t.maxSteps ?? t.maxEpochs * batchesPerEpoch;
+  const display = new TrainingProgress(Boolean(opts.quiet), totalSteps);
+  const nParams = model.numParameters();
+  log(
+    `${chalk.bold("attn train")} → ${paths.dir}\n` +
+      `  data: ${data.train.examples.length} train / ${data.valid.examples.length} valid / ${data.test.examples.length} test pairs; ` +
+      `vocab ${data.pipeline.srcVocab.size} → ${data.pipeline.tgtVocab.size}\n` +
+      `  model: ${config.model.encoder.type} encoder, ${config.model.decoder.type} decoder` +
+      (config.model.decoder.type === "none" ? "" : `, ${config.model.attention.score} ${config.model.attention.scope} attention`) +
+      `, ${nParams.toLocaleString("en-US")} parameters\n` +
+      (opts.resume ? `  resuming at step ${progress.step} (epoch ${progress.epoch + 1}, batch ${progress.batchInEpoch})\n` : ""),
+  );
+
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130); // a second Ctrl-C aborts at once
+    interrupted = true;
+  };
+  process.on("SIGINT", onSigint);
+
+  const startTime = Date.now() - progress.elapsedSeconds * 1000;
+  let stopReason: StopReason | null = null;
+  let lastValidation: ValidationResult | null = null;
+  let bestValidation: ValidationResult | null = null;
+  let windowTokens = 0;
+  let windowLoss = 0;
+  let windowSteps = 0;
+  let windowStart = Date.now();
+  let smoothLoss = NaN;
+  let lastGoodStep = progress.step;
+
+  const checkpointState = () => ({
+    model,
+    optimizer,
+    scheduler,
+    rngStates: { ...Object.fromEntries(Object.entries(model.randomStreams).map(([k, r]) => [k, r.getState()])), "scheduled-sampling": samplingRng.getState() },
+    step: progress.step,
+    epoch: progress.epoch,
+    batchInEpoch: progress.batchInEpoch,
+    bestMetric: progress.bestMetric,
+    config,
+    pipeline: data.pipeline.toJSON(),
+    extra: { badValidations: progress.badValidations, elapsedSeconds: (Date.now() - startTime) / 1000, lastValidation },
+  });
+
+  const runValidation = async (): Promise<void> => {
+    display.log(chalk.dim(`validating at step ${progress.step} …`));
+    const v = validate(model, data.valid, data.pipeline, config, progress.step);
+    lastValidation = v;
+    const metric = t.earlyStopping.metric;
+    const value = v[metric];
+    const improved = isBetter(metric, value, progress.bestMetric);
+    if (improved) {
+      progress.bestMetric = value;
+      progress.badValidations = 0;
+    } else {
+      progress.badValidations++;
+    }
+    if (scheduler.kind === "plateau") optimizer.lr = scheduler.step(value);
+    metrics.write({ type: "valid", epoch: progress.epoch, ...v, lr: optimizer.lr, best: improved });
+    display.log(
+      `${chalk.green("valid")} step ${progress.step}: loss ${v.loss.toFixed(4)} | ppl ${v.perplexity.toFixed(2)} | exact ${(100 * v.exactMatch).toFixed(1)}% | BLEU ${v.bleu.toFixed(2)}` +
+        (improved ? chalk.green(" (best)") : ""),
+    );
+    if (config.output.attentionSamples > 0) dumpValidationAttention(model, data.valid, data.pipeline, config, paths.attention, progress.step);
+    saveCheckpoint(paths.last, checkpointState());
+    if (improved) {
+      bestValidation = v;
+      saveCheckpoint(paths.best, checkpointState());
+    }
+    if (t.earlyStopping.patience > 0 && progress.badValidations >= t.earlyStopping.patience) stopReason = "early-stopping";
+  };
+
+  display.start(progress.step);
+  try {
+    outer: while (stopReason === null) {
+      if (progress.epoch >= t.maxEpochs) {
+        stopReason = "max-epochs";
+        break;
+      }
+      const nBatches = iterator.numBatches(progress.epoch);
+      for (let k = progress.batchInEpoch; k < nBatches; k++) {
+        if (t.maxSteps !== undefined && progress.step >= t.maxSteps) {
+          stopReason = "max-steps";
+          break outer;
+        }
+        if (t.maxMinutes !== undefined && (Date.now() - startTime) / 60000 >= t.maxMinutes) {
+          stopReason = "max-time";
+          break outer;
+        }
+        const batch = iterator.batch(progress.epoch, k);
+        const stepResult = trainStep(model, batch, optimizer, scheduler, config, samplingRng);
+        if (!stepResult.ok) {
+          stopReason = "non-finite";
+          display.log(
+            chalk.red(`error: ${stepResult.what} became ${stepResult.value} at step ${progress.step + 1}; stopping. `) +
+              `The last good checkpoint (step ${lastGoodStep}) is kept in ${paths.last}. Try a lower training.lr or training.clipNorm.`,
+          );
+          break outer;
+        }
+        progress.step++;
+        progress.batchInEpoch = k + 1;
+        windowTokens += batch.tgtTokens;
+        windowLoss += stepResult.loss;
+        windowSteps++;
+        smoothLoss = Number.isNaN(smoothLoss) ? stepResult.loss : 0.95 * smoothLoss + 0.05 * stepResult.loss;
+        const seconds = (Date.now() - windowStart) / 1000;
+        display.update({ step: progress.step, epoch: progress.epoch, loss: smoothLoss, tokensPerSecond: seconds > 0 ? windowTokens / seconds : 0, lr: optimizer.lr });
+        if (progress.step % t.logEvery === 0) {
+          metrics.write({ type: "train", step: progress.step, epoch: progress.epoch, loss: windowLoss / windowSteps, lr: optimizer.lr, gradNorm: stepResult.gradNorm, tokensPerSecond: windowTokens / Math.max(seconds, 1e-9), elapsedSeconds: (Date.now() - startTime) / 1000 });
+          windowTokens = 0;
+          windowLoss = 0;
+          windowSteps = 0;
+          windowStart = Date.now();
+        }
+        if (progress.step % t.validEvery === 0) {
+          await runValidation();
+          lastGoodStep = progress.step;
+          if (stopReason !== null) break outer;
+        }
+        // Let the event loop deliver Ctrl-C between steps.
+        await new Promise((r) => setImmediate(r));
+        if (interrupted) {
+          stopReason = "interrupted";
+          break outer;
+        }
+      }
+      progress.epoch++;
+      progress.batchInEpoch = 0;
+    }
+    // runValidation may have set early-stopping; TypeScript cannot see assignments in closures.
+    const reason = stopReason as StopReason | null;
+    if (reason === "interrupted") {
+      saveCheckpoint(paths.last, checkpointState());
+      display.log(chalk.yellow(`interrupted at step ${progress.step}: saved ${paths.last}; continue with: attn train --resume ${paths.dir}`));
+    } else if (reason !== "non-finite" && reason !== "early-stopping" && (lastValidation === null || (lastValidation as ValidationResult).step !== progress.step)) {
+      await runValidation();
+    }
+  } finally {
+    display.stop();
+    process.off("SIGINT", onSigint);
+  }
+  const elapsed = (Date.now() - startTime) / 1000;
+  const best = bestValidation as ValidationResult | null;
+  log(
+    `${chalk.bold("done")}: ${progress.step} steps in ${formatSeconds(elapsed)} (${stopReason})` +
+      (best ? ` | best ${t.earlyStopping.metric} ${formatMetric(t.earlyStopping.metric, best[t.earlyStopping.metric])} at step ${best.step}` : "") +
+      `\n  run folder: ${paths.dir}`,
+  );
+  return { runDir: paths.dir, steps: progress.step, stopReason: stopReason!, best, last: lastValidation };
+}
+
+function formatMetric(metric: string, v: number): string {
+  return metric === "exactMatch" ? `${(100 * v).toFixed(2)}%` : v.toFixed(4);
+}
+
+function formatSeconds(s: number): string {
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  return `${m} min ${Math.round(s - 60 * m)} s`;
+}
+
+type StepOutcome = { ok: true; loss: number; gradNorm: number } | { ok: false; what: "loss" | "gradient norm"; value: number };
+
+/** One optimizer update on one batch. The weights are untouched when the loss or gradient is not finite. */
+function trainStep(model: Seq2Seq, batch: Batch, optimizer: Optimizer, scheduler: LrScheduler, config: Config, samplingRng: Rng): StepOutcome {
+  const t = config.training;
+  model.train();
+  const { logits } = model.forward(batch, { samplingProb: t.scheduledSampling, rng: samplingRng });
+  const loss = crossEntropy(logits, batch.tgtOut, { ignoreIndex: PAD, labelSmoothing: t.labelSmoothing });
+  const value = loss.item();
+  if (!Number.isFinite(value)) return { ok: false, what: "loss", value };
+  model.zeroGrad();
+  loss.backward();
+  const gradNorm = clipGradNorm(model.parameters(), t.clipNorm);
+  if (!Number.isFinite(gradNorm)) return { ok: false, what: "gradient norm", value: gradNorm };
+  if (scheduler.kind !== "plateau") optimizer.lr = scheduler.step();
+  optimizer.step();
+  return { ok: true, loss: value, gradNorm };
+}
+
+/** Load the last checkpoint into the model, optimizer, schedule and RNG streams. */
+function restore(paths: RunPaths, model: Seq2Seq, optimizer: Optimizer, scheduler: LrScheduler, samplingRng: Rng): Progress {
+  const ckpt = loadCheckpoint(paths.last);
+  model.loadStateDict(ckpt.weights);
+  if (!ckpt.optimizerState) throw new UserError(`${paths.last}: the checkpoint has no optimizer state, so training cannot resume exactly`);
+  optimizer.loadStateDict(ckpt.optimizerState);
+  const meta = ckpt.meta;
+  if (meta.scheduler) scheduler.loadStateDict(meta.scheduler as never);
+  const rngs = meta.rngStates as Record<string, ReturnType<Rng["getState"]>>;
+  for (const [name, rng] of Object.entries(model.randomStreams)) if (rngs[name]) rng.setState(rngs[name]!);
+  if (rngs["scheduled-sampling"]) samplingRng.setState(rngs["scheduled-sampling"]);
+  const extra = (meta.extra ?? {}) as { badValidations?: number; elapsedSeconds?: number };
+  return {
+    step: meta.step as number,
+    epoch: meta.epoch as number,
+    batchInEpoch: meta.batchInEpoch as number,
+    bestMetric: (meta.bestMetric as number | null) ?? null,
+    badValidations: extra.badValidations ?? 0,
+    elapsedSeconds: extra.elapsedSeconds ?? 0,
+  };
+}
+
+export { runPaths };
