@@ -5,6 +5,7 @@ import type { Config } from "../config/schema.js";
 import { makeBatches } from "../data/batching.js";
 import type { EncodedSplit } from "../data/dataset.js";
 import type { TextPipeline } from "../data/textPipeline.js";
+import { JOINER_MARK } from "../data/normalize.js";
 import { WordTokenizer } from "../data/tokenizers/index.js";
 import { PAD } from "../data/vocab.js";
 import { translateExamples } from "../decode/translate.js";
@@ -30,7 +31,7 @@ const bleuTokenizer = new WordTokenizer();
 
 /** Tokens for BLEU: words with punctuation split off (like sacreBLEU's 13a), whatever the model's tokenizer. */
 export function bleuTokens(text: string): string[] {
-  return bleuTokenizer.encode(text);
+  return bleuTokenizer.encode(text).map((t) => t.replaceAll(JOINER_MARK, ""));
 }
 
 /**

@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { ConfigSchema } from "./schema.js";
+
+/**
+ * docs/config.md, generated from the zod schema (`npm run docs:config`), so the documented
+ * options and defaults cannot drift from what the validator accepts; a test compares the file
+ * with this output.
+ */
+interface JsonSchema {
+  type?: string | string[];
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  anyOf?: JsonSchema[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema | JsonSchema[];
+  prefixItems?: JsonSchema[];
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  pattern?: string;
+}
+
+function typeOf(s: JsonSchema): string {
+  if (s.enum) return s.enum.map((v) => JSON.stringify(v)).join(" \\| ");
+  if (s.anyOf) return s.anyOf.map(typeOf).join(" or ");
+  if (s.prefixItems) return `[${s.prefixItems.map(typeOf).join(", ")}]`;
+  if (s.type === "object" && s.properties) return `{ ${Object.keys(s.properties).map((k) => `"${k}"`).join(", ")} }`;
+  let t = Array.isArray(s.type) ? s.type.join(" \\| ") : (s.type ?? "any");
+  const range: string[] = [];
+  if (s.minimum !== undefined && s.minimum > -1e15) range.push(`≥ ${s.minimum}`);
+  if (s.exclusiveMinimum !== undefined) range.push(`> ${s.exclusiveMinimum}`);
+  if (s.maximum !== undefined && s.maximum < 1e15) range.push(`≤ ${s.maximum}`);
+  if (s.exclusiveMaximum !== undefined) range.push(`< ${s.exclusiveMaximum}`);
+  if (range.length > 0) t += ` (${range.join(", ")})`;
+  return t;
+}
+
+/** Markdown-safe prose: angle brackets would be read as HTML tags (<pad>, <s>). */
+function prose(text: string | undefined): string {
+  return (text ?? "").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+function isSection(s: JsonSchema): boolean {
+  return s.type === "object" && s.properties !== undefined;
+}
+
+function rows(schema: JsonSchema, prefix: string, out: string[]): void {
+  for (const [key, child] of Object.entries(schema.properties ?? {})) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (isSection(child)) {
+      rows(child, path, out);
+      continue;
+    }
+    const required = schema.required?.includes(key) && child.default === undefined;
+    const def = child.default !== undefined ? `\`${JSON.stringify(child.default)}\`` : required ? "**required**" : "—";
+    out.push(`| \`${path}\` | ${typeOf(child)} | ${def} | ${prose(child.description)} |`);
+  }
+}
+
+export function renderConfigDocs(): string {
+  const root = z.toJSONSchema(ConfigSchema, { io: "input", unrepresentable: "any" }) as JsonSchema;
+  const lines: string[] = [
+    "# attn configuration reference",
+    "",
+    "<!-- Generated from src/config/schema.ts by `npm run docs:config`; do not edit by hand. -->",
+    "",
+    "A run is described by one JSON file. Every key below is optional unless marked **required**;",
+    "unknown keys are rejected with their JSON path. Relative data paths resolve against the config",
+    "file's folder. Any value can be overridden on the command line with",
+    "`attn train --config FILE --set path=value` (repeatable; the value is parsed as JSON when it",
+    "parses, else taken as a string), and is validated exactly like the file.",
+    "",
+  ];
+  const top: string[] = [];
+  for (const [key, child] of Object.entries(root.properties ?? {})) {
+    if (isSection(child)) continue;
+    const def = child.default !== undefined ? `\`${JSON.stringify(child.default)}\`` : "—";
+    top.push(`| \`${key}\` | ${typeOf(child)} | ${def} | ${prose(child.description)} |`);
+  }
+  lines.push("## Top level", "", "| key | type | default | meaning |", "|---|---|---|---|", ...top, "");
+  for (const [key, child] of Object.entries(root.properties ?? {})) {
+    if (!isSection(child)) continue;
+    const body: string[] = [];
+    rows(child, key, body);
+    lines.push(`## \`${key}\``, "", prose(child.description), "", "| key | type | default | meaning |", "|---|---|---|---|", ...body, "");
+  }
+  return lines.join("\n");
+}
