@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import type { Example } from "./batching.js";
 import { dedupePairs, filterByLength, removePairsIn } from "./filters.js";
-import { readSource, describeSource, type DataSource, type ReadOptions, type TextPair } from "./readers/index.js";
+import { displayPath, readSource, describeSource, type DataSource, type ReadOptions, type TextPair } from "./readers/index.js";
 import { plural } from "./readers/pairCollector.js";
 import { splitPairs, type SplitOptions, type Splits } from "./split.js";
 import { TextPipeline } from "./textPipeline.js";
@@ -22,18 +22,21 @@ import { Vocab, type VocabOptions } from "./vocab.js";
 export interface DataOptions extends ReadOptions {
   /**
    * One corpus: a TSV file, `{ "tsv": file }` or `{ "src": file, "tgt": file }`, split into
-   * train/valid/test by `split`; or a folder with train.tsv (and valid.tsv, test.tsv).
+   * train/valid/test by `split`; or a folder with train.tsv (and valid.tsv, test.tsv; a missing
+   * one is split off train.tsv).
    */
   path?: DataSource;
-  /** Training pairs; with `valid`/`test` given too, no split is made. */
+  /** Training pairs; valid and test pairs are split off them unless given too. */
   train?: DataSource;
+  /** Validation pairs; when absent, split off the training pairs (fraction `split.valid`). */
   valid?: DataSource;
+  /** Test pairs; when absent, split off the training pairs (fraction `split.test`). */
   test?: DataSource;
-  /** How to split one corpus (`path`, or `train` without `valid` and `test`). */
+  /** How to split valid and/or test off the training pairs when they have no files of their own. */
   split?: SplitOptions;
   /**
-   * Remove repeated (source, target) pairs, and training pairs that also occur in valid or
-   * test. Default false.
+   * Remove repeated (source, target) pairs (before splitting), and training pairs that also
+   * occur in a given valid or test file. Default false.
    */
   dedupe?: boolean;
   /** Drop pairs whose source has more tokens than this (</s> not counted). Default: no limit. */
@@ -61,38 +64,39 @@ export interface ParallelData extends Splits<TextPair> {
 const SPLIT_NAMES = ["train", "valid", "test"] as const;
 type SplitName = (typeof SPLIT_NAMES)[number];
 
-/** Reads, normalises, de-duplicates and splits the pairs named by `opts`. */
+/**
+ * Reads, normalises and de-duplicates the pairs named by `opts`; a split without its own file
+ * (valid, test, or both) is split off the training pairs by `opts.split`.
+ */
 export async function loadParallelData(opts: DataOptions, baseDir: string): Promise<ParallelData> {
   const sources = await resolveSources(opts, baseDir);
   const warnings: string[] = [];
-  const read = async (source: DataSource | undefined): Promise<TextPair[]> => {
-    if (source === undefined) return [];
+  const read = async (name: SplitName): Promise<TextPair[] | undefined> => {
+    const source = sources[name];
+    if (source === undefined) return undefined;
     const r = await readSource(source, opts, baseDir);
     warnings.push(...r.warnings);
-    return r.pairs;
+    return opts.dedupe ? dedupeWithWarning(r.pairs, describeSource(source), warnings) : r.pairs;
   };
-
-  let splits: Splits<TextPair>;
-  if (sources.corpus !== undefined) {
-    let pairs = await read(sources.corpus);
-    if (opts.dedupe) pairs = dedupeWithWarning(pairs, describeSource(sources.corpus), warnings);
-    splits = splitPairs(pairs, opts.split);
-  } else {
-    splits = { train: await read(sources.train), valid: await read(sources.valid), test: await read(sources.test) };
-    if (opts.dedupe) {
-      for (const name of SPLIT_NAMES) splits[name] = dedupeWithWarning(splits[name], name, warnings);
-      const { kept, removed } = removePairsIn(splits.train, [splits.valid, splits.test]);
-      if (removed > 0) warnings.push(`train: removed ${plural(removed, "pair")} that also occur in valid or test`);
-      splits.train = kept;
-    }
+  let train = (await read("train"))!;
+  const valid = await read("valid");
+  const test = await read("test");
+  if (opts.dedupe && (valid || test)) {
+    const { kept, removed } = removePairsIn(train, [valid ?? [], test ?? []]);
+    if (removed > 0) warnings.push(`train: removed ${plural(removed, "pair")} that also occur in valid or test`);
+    train = kept;
   }
-  if (splits.train.length === 0) throw new UserError(`data: no training pairs in ${describeSource(sources.corpus ?? sources.train!)}`);
+  let splits: Splits<TextPair> = { train, valid: valid ?? [], test: test ?? [] };
+  if (!valid || !test) {
+    const held = splitPairs(train, { ...opts.split, valid: valid ? 0 : opts.split?.valid, test: test ? 0 : opts.split?.test });
+    splits = { train: held.train, valid: valid ?? held.valid, test: test ?? held.test };
+  }
+  if (splits.train.length === 0) throw new UserError(`data: no training pairs in ${describeSource(sources.train)}`);
   return { ...splits, warnings };
 }
 
 interface ResolvedSources {
-  corpus?: DataSource;
-  train?: DataSource;
+  train: DataSource;
   valid?: DataSource;
   test?: DataSource;
 }
@@ -105,17 +109,16 @@ async function resolveSources(opts: DataOptions, baseDir: string): Promise<Resol
     if (typeof opts.path === "string" && (await isDirectory(resolve(baseDir, opts.path)))) {
       return datasetFolder(resolve(baseDir, opts.path));
     }
-    return { corpus: opts.path };
+    return { train: opts.path };
   }
   if (opts.train === undefined) throw new UserError(`data: no input; expected data.path (a corpus or dataset folder) or data.train`);
-  if (opts.valid === undefined && opts.test === undefined) return { corpus: opts.train };
   return { train: opts.train, valid: opts.valid, test: opts.test };
 }
 
-/** A folder as written by `attn data generate`: train.tsv, valid.tsv, test.tsv (the last two optional). */
+/** A folder as written by `attn data generate`: train.tsv, and valid.tsv and test.tsv when present. */
 export async function datasetFolder(dir: string): Promise<ResolvedSources> {
   const file = (name: SplitName): string => join(dir, `${name}.tsv`);
-  if (!(await isFile(file("train")))) throw new UserError(`${dir}: a folder without train.tsv; expected a dataset folder or a TSV file`);
+  if (!(await isFile(file("train")))) throw new UserError(`${displayPath(dir)}: a folder without train.tsv; expected a dataset folder or a TSV file`);
   return {
     train: file("train"),
     valid: (await isFile(file("valid"))) ? file("valid") : undefined,
@@ -139,31 +142,44 @@ function dedupeWithWarning(pairs: TextPair[], label: string, warnings: string[])
 
 /**
  * Source and target tokenizers. BPE learns its merges from the training pairs: from both sides
- * at once with a shared vocabulary and one tokenizer spec, else from each side separately.
+ * at once with a shared vocabulary and the same spec for both sides (one tokenizer object
+ * then serves both), else from each side separately.
  */
 export function buildTokenizers(train: readonly TextPair[], opts: DataOptions): { src: Tokenizer; tgt: Tokenizer } {
   const srcSpec = opts.tokenizer ?? {};
   const tgtSpec = opts.targetTokenizer ?? srcSpec;
   const srcTexts = (): Iterable<string> => train.map((p) => p.src);
   const tgtTexts = (): Iterable<string> => train.map((p) => p.tgt);
-  if (opts.vocab?.shared && opts.targetTokenizer === undefined) {
+  if (opts.vocab?.shared && sameTokenizerSpec(srcSpec, tgtSpec)) {
     const joint = trainTokenizer(srcSpec, () => [...srcTexts(), ...tgtTexts()]);
     return { src: joint, tgt: joint };
   }
   return { src: trainTokenizer(srcSpec, srcTexts), tgt: trainTokenizer(tgtSpec, tgtTexts) };
 }
 
-/** Source and target vocabularies from tokenised training text; the same object twice when shared. */
+function sameTokenizerSpec(a: TokenizerOptions, b: TokenizerOptions): boolean {
+  const canonical = (t: TokenizerOptions) => [t.kind ?? "word", t.bpeVocabSize, t.bpeMinFrequency];
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+/**
+ * Source and target vocabularies from tokenised training text; the same object twice when
+ * shared. Pass the tokenizers so that every BPE symbol gets an id, even one the training text
+ * never shows alone (it would otherwise become <unk> in new words).
+ */
 export function buildVocabs(
   srcTokens: readonly (readonly string[])[],
   tgtTokens: readonly (readonly string[])[],
   opts: VocabOptions & { shared?: boolean } = {},
+  tokenizers?: { src: Tokenizer; tgt: Tokenizer },
 ): { src: Vocab; tgt: Vocab } {
+  const srcKeep = tokenizers?.src.symbols?.() ?? [];
+  const tgtKeep = tokenizers?.tgt.symbols?.() ?? [];
   if (opts.shared) {
-    const vocab = Vocab.build([...srcTokens, ...tgtTokens], opts);
+    const vocab = Vocab.build([...srcTokens, ...tgtTokens], { ...opts, keep: [...srcKeep, ...tgtKeep] });
     return { src: vocab, tgt: vocab };
   }
-  return { src: Vocab.build(srcTokens, opts), tgt: Vocab.build(tgtTokens, opts) };
+  return { src: Vocab.build(srcTokens, { ...opts, keep: srcKeep }), tgt: Vocab.build(tgtTokens, { ...opts, keep: tgtKeep }) };
 }
 
 /** Tokenizers and vocabularies learned from the training pairs. */
@@ -173,6 +189,7 @@ export function buildTextPipeline(train: readonly TextPair[], opts: DataOptions)
     train.map((p) => tokenizers.src.encode(p.src)),
     train.map((p) => tokenizers.tgt.encode(p.tgt)),
     opts.vocab,
+    tokenizers,
   );
   return new TextPipeline(
     { lowercase: opts.lowercase, stripAccents: opts.stripAccents },

@@ -7,6 +7,7 @@ import { buildTextPipeline, datasetFolder, type DataOptions } from "./dataset.js
 import { plural } from "./readers/pairCollector.js";
 import { displayPath, readSource, type DataSource, type ReadOptions, type TextPair } from "./readers/index.js";
 import { oovStats, sideStats, type LengthSummary, type OovStats, type SideStats } from "./stats.js";
+import { splitPairs, type SplitOptions } from "./split.js";
 import { TextPipeline } from "./textPipeline.js";
 import { parseTokenizerKind, trainTokenizer, type Tokenizer, type TokenizerKind } from "./tokenizers/index.js";
 import { Vocab, type VocabOptions } from "./vocab.js";
@@ -21,6 +22,11 @@ export interface StatsRequest extends ReadOptions {
   tokenizer?: TokenizerKind;
   bpeVocabSize?: number;
   vocab?: VocabOptions & { shared?: boolean };
+  /**
+   * Split a single corpus as training would (valid and test fractions, seed, grouped by
+   * source), to see the OOV rate of held-out pairs. Ignored for dataset folders.
+   */
+  split?: SplitOptions;
   /**
    * Vocabulary for the OOV rate: a saved text pipeline (its tokenizers and normalisation are used
    * too), a vocabulary JSON ({ "tokens": [...] }), or a TSV / dataset folder to build one from.
@@ -105,7 +111,7 @@ async function readInput(req: StatsRequest, cwd: string, warnings: string[]): Pr
     if (req.src === undefined || req.tgt === undefined) throw new UserError("data stats: no input; expected --data PATH or --src FILE --tgt FILE");
     const r = await readSource({ src: req.src, tgt: req.tgt }, req, cwd);
     warnings.push(...r.warnings);
-    return { description: `${req.src} + ${req.tgt}`, splits: [{ name: "all", pairs: r.pairs }] };
+    return { description: `${req.src} + ${req.tgt}`, splits: corpusSplits(r.pairs, req.split) };
   }
   const path = resolve(cwd, req.data);
   const info = await stat(path).catch(() => null);
@@ -113,7 +119,7 @@ async function readInput(req: StatsRequest, cwd: string, warnings: string[]): Pr
   if (!info.isDirectory()) {
     const r = await readSource(path, req, cwd);
     warnings.push(...r.warnings);
-    return { description: req.data, splits: [{ name: "all", pairs: r.pairs }] };
+    return { description: req.data, splits: corpusSplits(r.pairs, req.split) };
   }
   const folder = await datasetFolder(path);
   const splits: NamedPairs[] = [];
@@ -125,6 +131,17 @@ async function readInput(req: StatsRequest, cwd: string, warnings: string[]): Pr
     splits.push({ name, pairs: r.pairs });
   }
   return { description: req.data, splits, metaTokenizer: await metaTokenizer(path) };
+}
+
+/** One corpus as a single split "all", or split into train/valid/test on request. */
+function corpusSplits(pairs: TextPair[], split: SplitOptions | undefined): NamedPairs[] {
+  if (!split) return [{ name: "all", pairs }];
+  const s = splitPairs(pairs, split);
+  return [
+    { name: "train", pairs: s.train },
+    { name: "valid", pairs: s.valid },
+    { name: "test", pairs: s.test },
+  ];
 }
 
 /** The tokenizer a generated dataset was made for (meta.json), if any. */
@@ -164,7 +181,7 @@ async function loadVocabSource(
     const normalize = { lowercase: req.lowercase, stripAccents: req.stripAccents };
     return { pipeline: new TextPipeline(normalize, tokenizer, tokenizer, vocab, vocab), basis: `vocabulary ${label}` };
   }
-  const other = await readInput({ ...req, data: req.vocabFrom, src: undefined, tgt: undefined }, cwd, warnings);
+  const other = await readInput({ ...req, data: req.vocabFrom, src: undefined, tgt: undefined, split: undefined }, cwd, warnings);
   const basis = other.splits.find((s) => s.name === "train") ?? other.splits[0]!;
   return { pipeline: buildTextPipeline(basis.pairs, dataOptions(req, kind)), basis: `${label} (${basis.name})` };
 }
@@ -199,6 +216,7 @@ export function formatStatsReport(r: StatsReport): string {
   lines.push(...table(rows));
   // Histograms for the first split (train, or the only one); one summary line for the others.
   r.splits.forEach((s, i) => {
+    if (i === 1) lines.push("");
     for (const [side, st] of [["source", s.src], ["target", s.tgt]] as const) {
       if (i === 0) lines.push("");
       lines.push(chalk.bold(`${s.name} ${side} lengths`) + chalk.dim(" (tokens)  ") + summaryLine(st.lengths));

@@ -12,10 +12,18 @@ export const SPECIAL_TOKENS = ["<pad>", "<s>", "</s>", "<unk>"] as const;
 
 /** A config's `data.vocab` section. */
 export interface VocabOptions {
-  /** Drop tokens seen fewer times than this in the training text (they become <unk>). Default 1. */
+  /**
+   * Drop tokens seen fewer times than this in the training text (they become <unk>). BPE
+   * symbols are always kept: their number is set by the BPE vocabulary size. Default 1.
+   */
   minFreq?: number;
   /** At most this many entries, the 4 specials included; the rarest tokens go first. Default: no limit. */
   maxSize?: number;
+}
+
+export interface VocabBuildOptions extends VocabOptions {
+  /** Tokens kept whatever their count (BPE symbols), ranked by their count like the others. */
+  keep?: Iterable<string>;
 }
 
 export interface VocabJSON {
@@ -37,17 +45,19 @@ export class Vocab {
   }
 
   /**
-   * Counts tokens and keeps those with count ≥ minFreq, most frequent first, ties in code-unit
-   * order of the token, so the same text always gives the same ids.
+   * Counts tokens and keeps those with count ≥ minFreq (and those in `keep`), most frequent
+   * first, ties in code-unit order of the token, so the same text always gives the same ids.
    */
-  static build(tokenLists: Iterable<readonly string[]>, opts: VocabOptions = {}): Vocab {
+  static build(tokenLists: Iterable<readonly string[]>, opts: VocabBuildOptions = {}): Vocab {
     const minFreq = opts.minFreq ?? 1;
     const maxSize = opts.maxSize ?? Infinity;
     if (maxSize < SPECIAL_TOKENS.length) throw new UserError(`vocab.maxSize ${maxSize}: expected at least ${SPECIAL_TOKENS.length} (the special tokens)`);
     const counts = countTokens(tokenLists);
+    const keep = new Set(opts.keep ?? []);
+    for (const t of keep) if (!counts.has(t)) counts.set(t, 0);
     const specials = new Set<string>(SPECIAL_TOKENS);
     const kept = [...counts]
-      .filter(([t, c]) => c >= minFreq && !specials.has(t))
+      .filter(([t, c]) => (c >= minFreq || keep.has(t)) && !specials.has(t))
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
       .slice(0, maxSize - SPECIAL_TOKENS.length)
       .map(([t]) => t);

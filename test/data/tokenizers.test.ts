@@ -87,6 +87,14 @@ describe("BpeTokenizer", () => {
     expect(BpeTokenizer.train(["one six zap"], { vocabSize: 1000 }).merges).toEqual([]);
   });
 
+  it("lists every symbol it can produce: the alphabet and every merge result", () => {
+    const bpe = BpeTokenizer.train(SAMPLE, { vocabSize: 300 });
+    const symbols = new Set(bpe.symbols());
+    for (const line of SAMPLE) for (const t of bpe.encode(line)) expect(symbols.has(t)).toBe(true);
+    expect(symbols.has("é") && symbols.has("▁")).toBe(true);
+    expect(symbols.size).toBeLessThanOrEqual(300);
+  });
+
   it("never merges across words", () => {
     const bpe = BpeTokenizer.train(SAMPLE, { vocabSize: 400 });
     for (const line of SAMPLE) for (const t of bpe.encode(line)) expect(t.indexOf("▁", 1)).toBe(-1);
@@ -103,6 +111,7 @@ describe("tokenizer JSON", () => {
     for (const t of kinds) {
       const restored = tokenizerFromJSON(JSON.parse(JSON.stringify(t.toJSON())));
       expect(restored.kind).toBe(t.kind);
+      expect(restored.symbols?.()).toEqual(t.symbols?.());
       for (const line of SAMPLE) expect(restored.encode(line)).toEqual(t.encode(line));
     }
   });

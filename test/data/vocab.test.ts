@@ -41,6 +41,11 @@ describe("Vocab", () => {
     expect(() => Vocab.fromJSON([])).toThrow(/expected \{ "tokens"/);
   });
 
+  it("keeps tokens it is told to keep, whatever their count", () => {
+    const v = Vocab.build(lists, { minFreq: 2, keep: ["e", "zz"] });
+    expect(v.toJSON().tokens.slice(4)).toEqual(["a", "b", "e", "zz"]);
+  });
+
   it("never counts specials found in the text twice", () => {
     const v = Vocab.build([["<unk>", "a"]]);
     expect(v.size).toBe(5);

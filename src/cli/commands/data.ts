@@ -6,6 +6,7 @@ import { displayPath } from "../../data/readers/index.js";
 import { formatStatsReport, gatherStats } from "../../data/statsReport.js";
 import { splitSizes, writeGeneratedDataset } from "../../data/tasks/generate.js";
 import { findTask, TASKS, type TaskOptionValues } from "../../data/tasks/index.js";
+import type { SplitOptions } from "../../data/split.js";
 import { parseTokenizerKind } from "../../data/tokenizers/index.js";
 import { action } from "../run.js";
 
@@ -74,6 +75,8 @@ export function registerData(program: Command): void {
     .option("--swap", "exchange source and target")
     .option("--on-bad-line <mode>", "a TSV line without a tab: error or skip", "error")
     .option("--limit <n>", "read at most this many pairs per file")
+    .option("--split <valid,test>", "split a single corpus like training does, e.g. 0.05,0.05, to see held-out OOV rates")
+    .option("--seed <int>", "seed of --split", "1")
     .action(
       action(async (opts: Record<string, string | boolean | undefined>) => {
         const str = (k: string): string | undefined => opts[k] as string | undefined;
@@ -99,12 +102,21 @@ export function registerData(program: Command): void {
             swap: !!opts.swap,
             onBadLine,
             limit: limit === undefined ? undefined : parseInteger(limit, "--limit"),
+            split: str("split") === undefined ? undefined : parseSplit(str("split")!, parseInteger(str("seed")!, "--seed")),
           },
           process.cwd(),
         );
         process.stdout.write(formatStatsReport(report));
       }),
     );
+}
+
+function parseSplit(value: string, seed: number): SplitOptions {
+  const parts = value.split(",").map((p) => Number(p.trim()));
+  if (parts.length !== 2 || parts.some((f) => !Number.isFinite(f))) {
+    throw new UserError(`--split ${JSON.stringify(value)}: expected two fractions "valid,test", e.g. 0.05,0.05`);
+  }
+  return { valid: parts[0], test: parts[1], seed };
 }
 
 function parseInteger(value: string, flag: string): number {

@@ -22,7 +22,7 @@ export async function readTsv(path: string, opts: ReadOptions = {}): Promise<Rea
         continue;
       }
       throw new UserError(
-        `${displayPath(path)}:${lineNo}: no tab; expected "source<TAB>target" (onBadLine "skip" or --on-bad-line skip skips such lines)`,
+        `${displayPath(path)}:${lineNo}: no tab; expected "source<TAB>target" (to skip such lines: --on-bad-line skip, or "onBadLine": "skip" in the config)`,
       );
     }
     const nextTab = text.indexOf("\t", tab + 1);

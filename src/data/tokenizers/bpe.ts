@@ -40,8 +40,15 @@ export function preTokenize(text: string): string[] {
   return out;
 }
 
-/** Learns merges from `texts`; returns them in the order they were learned. */
-export function learnBpeMerges(texts: Iterable<string>, opts: BpeTrainOptions): [string, string][] {
+export interface LearnedBpe {
+  /** Merges in the order they were learned. */
+  merges: [string, string][];
+  /** Characters of the training text, in code-unit order. */
+  alphabet: string[];
+}
+
+/** Learns merges from `texts`. */
+export function learnBpe(texts: Iterable<string>, opts: BpeTrainOptions): LearnedBpe {
   const minFrequency = opts.minFrequency ?? 2;
   const wordCounts = new Map<string, number>();
   for (const text of texts) {
@@ -91,7 +98,7 @@ export function learnBpeMerges(texts: Iterable<string>, opts: BpeTrainOptions): 
     }
     pairWords.delete(best.key);
   }
-  return merges;
+  return { merges, alphabet: [...alphabet].sort() };
 }
 
 function pairDelta(symbols: readonly string[], weight: number, into: Map<string, number>): Map<string, number> {
@@ -123,16 +130,21 @@ export class BpeTokenizer implements Tokenizer {
   // Encoding a pre-token is the costly part and natural text repeats them a lot.
   private readonly cache = new Map<string, string[]>();
 
-  constructor(readonly merges: readonly (readonly [string, string])[]) {
+  /** `alphabet`: the training text's characters (the symbols merges start from). */
+  constructor(
+    readonly merges: readonly (readonly [string, string])[],
+    readonly alphabet: readonly string[] = [],
+  ) {
     merges.forEach(([a, b], rank) => this.ranks.set(a + PAIR_SEP + b, rank));
   }
 
   static train(texts: Iterable<string>, opts: BpeTrainOptions): BpeTokenizer {
-    return new BpeTokenizer(learnBpeMerges(texts, opts));
+    const { merges, alphabet } = learnBpe(texts, opts);
+    return new BpeTokenizer(merges, alphabet);
   }
 
-  /** Rebuilds a tokenizer from `toJSON().merges` ("left right" strings). */
-  static fromMerges(merges: readonly string[]): BpeTokenizer {
+  /** Rebuilds a tokenizer from `toJSON()`: merges as "left right" strings, and the alphabet. */
+  static fromMerges(merges: readonly string[], alphabet: readonly string[] = []): BpeTokenizer {
     return new BpeTokenizer(
       merges.map((m, i) => {
         const parts = m.split(" ");
@@ -141,7 +153,17 @@ export class BpeTokenizer implements Tokenizer {
         }
         return parts as [string, string];
       }),
+      alphabet,
     );
+  }
+
+  /**
+   * Every symbol encoding can produce from known characters: the alphabet and each merge's
+   * result. Many never stand alone in the encoded training text (a merge later absorbs them) but
+   * do in new words, so vocabularies keep them all.
+   */
+  symbols(): string[] {
+    return [...new Set([...this.alphabet, ...this.merges.map(([a, b]) => a + b)])];
   }
 
   encode(text: string): string[] {
@@ -155,7 +177,7 @@ export class BpeTokenizer implements Tokenizer {
 
   toJSON(): TokenizerJSON {
     // Symbols never contain spaces (a space is "▁"), so "left right" is unambiguous and compact.
-    return { kind: "bpe", merges: this.merges.map(([a, b]) => `${a} ${b}`) };
+    return { kind: "bpe", merges: this.merges.map(([a, b]) => `${a} ${b}`), alphabet: [...this.alphabet] };
   }
 
   private encodeWord(word: string): string[] {

@@ -8,7 +8,7 @@ import { WordTokenizer } from "./word.js";
 export type { Tokenizer, TokenizerJSON, TokenizerKind } from "./tokenizer.js";
 export { WordTokenizer } from "./word.js";
 export { CharTokenizer } from "./char.js";
-export { BpeTokenizer, learnBpeMerges, preTokenize } from "./bpe.js";
+export { BpeTokenizer, learnBpe, preTokenize, type LearnedBpe } from "./bpe.js";
 
 export const TOKENIZER_KINDS: readonly TokenizerKind[] = ["word", "char", "bpe"];
 
@@ -44,7 +44,7 @@ export function trainTokenizer(opts: TokenizerOptions, trainingTexts: () => Iter
 
 /** Restores a tokenizer saved with `toJSON()` (from a run folder or checkpoint). */
 export function tokenizerFromJSON(json: unknown, where = "tokenizer"): Tokenizer {
-  const j = json as { kind?: unknown; merges?: unknown } | null;
+  const j = json as { kind?: unknown; merges?: unknown; alphabet?: unknown } | null;
   switch (j?.kind) {
     case "word":
       return new WordTokenizer();
@@ -54,7 +54,10 @@ export function tokenizerFromJSON(json: unknown, where = "tokenizer"): Tokenizer
       if (!Array.isArray(j.merges) || !j.merges.every((m) => typeof m === "string")) {
         throw new UserError(`${where}: BPE tokenizer without a list of merges; expected { "kind": "bpe", "merges": ["a b", ...] }`);
       }
-      return BpeTokenizer.fromMerges(j.merges as string[]);
+      if (j.alphabet !== undefined && !(Array.isArray(j.alphabet) && j.alphabet.every((c) => typeof c === "string"))) {
+        throw new UserError(`${where}: BPE alphabet must be a list of characters`);
+      }
+      return BpeTokenizer.fromMerges(j.merges as string[], (j.alphabet as string[] | undefined) ?? []);
     default:
       throw new UserError(`${where}: unknown tokenizer ${JSON.stringify(j?.kind)}; expected one of ${TOKENIZER_KINDS.join(", ")}`);
   }

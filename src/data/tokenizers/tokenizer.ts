@@ -10,6 +10,11 @@ export interface Tokenizer {
   decode(tokens: readonly string[]): string;
   /** Everything needed to rebuild this tokenizer with `tokenizerFromJSON`. */
   toJSON(): TokenizerJSON;
+  /**
+   * Tokens a vocabulary must hold even when the training text never shows them alone (BPE's
+   * characters and merged symbols); absent for tokenizers whose tokens all show up in training.
+   */
+  symbols?(): string[];
 }
 
-export type TokenizerJSON = { kind: "word" } | { kind: "char" } | { kind: "bpe"; merges: string[] };
+export type TokenizerJSON = { kind: "word" } | { kind: "char" } | { kind: "bpe"; merges: string[]; alphabet?: string[] };
