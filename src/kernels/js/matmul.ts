@@ -24,12 +24,12 @@ const KC = 256;
 const MC = 64;
 
 /**
- * Products that use the direct loops instead: a packed tile would be mostly zero padding (m or n
- * below 3), each tile would be stored after only a few multiply-adds (k below 8), or the whole
- * product is too small to amortise packing. Thresholds measured with bench/matmulSmall.ts.
+ * Products that use the direct loops instead: a packed 4×4 tile would be mostly zero padding
+ * (m < 4 or n < 3), or the whole product is too small to amortise packing. Measured with
+ * bench/matmulSmall.ts (see docs/performance.md).
  */
 function useDirect(m: number, n: number, k: number): boolean {
-  return m < 3 || n < 3 || k < 8 || m * n * k < 1024;
+  return m < 4 || n < 3 || m * n * k < 512;
 }
 
 const tile = new Float64Array(MR * NR);
