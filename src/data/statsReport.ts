@@ -28,9 +28,9 @@ export interface StatsRequest extends ReadOptions {
    */
   split?: SplitOptions;
   /**
-   * Vocabulary for the OOV rate: a saved text pipeline (its tokenizers and normalisation are used
-   * too), a vocabulary JSON ({ "tokens": [...] }), or a TSV / dataset folder to build one from.
-   * Default: built from the train split.
+   * Vocabulary for the OOV rate: a run folder or its saved vocab/pipeline.json (its tokenizers
+   * and normalisation are used too), a vocabulary JSON ({ "tokens": [...] }), or a TSV / dataset
+   * folder to build one from. Default: built from the train split.
    */
   vocabFrom?: string;
 }
@@ -155,13 +155,17 @@ async function metaTokenizer(dir: string): Promise<TokenizerKind | undefined> {
   }
 }
 
+const RUN_PIPELINE = join("vocab", "pipeline.json");
+
 async function loadVocabSource(
   req: StatsRequest,
   kind: TokenizerKind,
   cwd: string,
   warnings: string[],
 ): Promise<{ pipeline: TextPipeline; basis: string }> {
-  const path = resolve(cwd, req.vocabFrom!);
+  let path = resolve(cwd, req.vocabFrom!);
+  // A run folder: its saved pipeline (see src/train/runFolder.ts).
+  if (await stat(join(path, RUN_PIPELINE)).then((s) => s.isFile(), () => false)) path = join(path, RUN_PIPELINE);
   const label = displayPath(path);
   if (path.endsWith(".json")) {
     let json: unknown;

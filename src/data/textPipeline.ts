@@ -108,7 +108,7 @@ export class TextPipeline {
   }
 }
 
-/** Writes the pipeline as JSON (e.g. <run>/text-pipeline.json). */
+/** Writes the pipeline as JSON (the trainer keeps it at <run>/vocab/pipeline.json). */
 export async function saveTextPipeline(file: string, pipeline: TextPipeline): Promise<void> {
   await writeFile(file, JSON.stringify(pipeline.toJSON()) + "\n", "utf8");
 }

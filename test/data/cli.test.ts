@@ -1,6 +1,8 @@
 /** The real CLI, as a user runs it: `node bin/attn.js data ...`. */
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { buildTextPipeline } from "../../src/data/dataset.js";
+import { saveTextPipeline } from "../../src/data/textPipeline.js";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "./tmpFiles.js";
 
@@ -98,6 +100,18 @@ describe.concurrent("attn data (working)", () => {
     expect(r.stdout).toMatch(/█/);
     expect(r.stdout).toMatch(/vocabulary from the train split, 4 specials included: source \d+, target \d+/);
     expect(r.stdout).toMatch(/out-of-vocabulary[\s\S]*valid\s+\d+\.\d\d%[\s\S]*test\s+\d+\.\d\d%/);
+  });
+
+  it("stats with the vocabulary of a run folder (vocab/pipeline.json)", async () => {
+    const run = file("run");
+    mkdirSync(`${run}/vocab`, { recursive: true });
+    const pipeline = buildTextPipeline([{ src: "the cat", tgt: "le chat", line: 1 }], { lowercase: true });
+    await saveTextPipeline(`${run}/vocab/pipeline.json`, pipeline);
+    const r = await attn("data", "stats", "--data", file("oov.tsv", "The cat sleeps\tLe chat dort\n"), "--vocab-from", run);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/vocabulary from saved text pipeline .*vocab\/pipeline\.json/);
+    expect(r.stdout).toMatch(/all\s+33\.33% \(1\/3, 1 type\)\s+1 \(100\.00%\)\s+33\.33% \(1\/3, 1 type\)/);
+    expect(r.stdout).toMatch(/source OOV e\.g\.: sleeps/);
   });
 
   it("stats on two files with BPE and an OOV rate against another corpus", async () => {

@@ -69,7 +69,7 @@ export function registerData(program: Command): void {
     .option("--min-freq <n>", "vocabulary: drop tokens seen fewer times", "1")
     .option("--max-vocab <n>", "vocabulary: keep at most this many entries")
     .option("--shared-vocab", "one vocabulary (and one set of BPE merges) for both sides")
-    .option("--vocab-from <path>", "vocabulary for the OOV rate: a saved text-pipeline.json, a vocabulary JSON, or a TSV / dataset folder")
+    .option("--vocab-from <path>", "vocabulary for the OOV rate: a run folder (its vocab/pipeline.json), a vocabulary JSON, or a TSV / dataset folder")
     .option("--lowercase", "lower-case all text")
     .option("--strip-accents", "remove accents (é → e)")
     .option("--swap", "exchange source and target")
