@@ -1,0 +1,47 @@
+import type { Example } from "../data/batching.js";
+import { beamSearch } from "./beam.js";
+import { greedyDecode } from "./greedy.js";
+import { sourceBatch } from "./sourceBatch.js";
+import type { BeamOptions, DecodableModel, Hypothesis, MaxLen } from "./types.js";
+
+export interface CorpusOptions extends BeamOptions {
+  /** Sentences decoded together. Default 32. */
+  batchSize?: number;
+}
+
+/**
+ * Decode many sources in batches of similar length (less padding) and return the n-best lists
+ * in input order. Beam 1 without a length penalty uses greedyDecode (the same result, less
+ * bookkeeping).
+ */
+export function decodeCorpus(model: DecodableModel, sources: readonly Int32Array[], opts: CorpusOptions): Hypothesis[][] {
+  const size = opts.batchSize ?? 32;
+  if (!Number.isInteger(size) || size < 1) throw new Error(`decodeCorpus: batchSize ${size}; expected a positive integer`);
+  // Stable sort by length: equal lengths keep input order, so the batching is deterministic.
+  const order = sources.map((_, i) => i).sort((a, b) => sources[a]!.length - sources[b]!.length);
+  const out: Hypothesis[][] = new Array<Hypothesis[]>(sources.length);
+  for (let start = 0; start < order.length; start += size) {
+    const ids = order.slice(start, start + size);
+    const batch = sourceBatch(ids.map((i) => sources[i]!));
+    const greedy = opts.beam === 1 && (opts.nBest ?? 1) === 1 && !opts.lengthPenalty;
+    const lists = greedy ? greedyDecode(model, batch, opts).map((h) => [h]) : beamSearch(model, batch, opts);
+    ids.forEach((i, r) => (out[i] = lists[r]!));
+  }
+  return out;
+}
+
+export interface TranslateOptions {
+  beam: number;
+  maxLen: MaxLen;
+  lengthPenalty?: number;
+  batchSize?: number;
+}
+
+/** The best hypothesis for each encoded example (its `src`, ending in </s>), in input order. */
+export function translateExamples(model: DecodableModel, examples: readonly Pick<Example, "src">[], opts: TranslateOptions): Hypothesis[] {
+  return decodeCorpus(
+    model,
+    examples.map((e) => e.src),
+    { ...opts, nBest: 1 },
+  ).map((list) => list[0]!);
+}

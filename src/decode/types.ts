@@ -1,0 +1,57 @@
+import type { SourceBatch } from "../models/seq2seq.js";
+import type { RecurrentDecoder } from "../models/decoders/recurrentDecoder.js";
+import type { EncodedBatch } from "../models/types.js";
+
+/**
+ * What decoding needs of a model: Seq2Seq satisfies it structurally. Tests pass hand-written
+ * models with known distributions through the same interface.
+ */
+export interface DecodableModel {
+  training: boolean;
+  train(on?: boolean): unknown;
+  encodeBatch(batch: SourceBatch): EncodedBatch;
+  decoder: Pick<RecurrentDecoder, "init" | "embed" | "step" | "logits">;
+}
+
+/** One decoded output sentence. */
+export interface Hypothesis {
+  /** Output ids without <s> and </s>. */
+  tokens: number[];
+  /**
+   * The ranking score: `logProb`, divided by the GNMT length penalty when beam search has α > 0.
+   * For greedy decoding (and α = 0) it equals `logProb`.
+   */
+  score: number;
+  /** Sum of the log-probabilities of every emitted token, </s> included when `finished`. */
+  logProb: number;
+  /**
+   * Cross-attention per decoder step: row t holds the weights over the sentence's real source
+   * positions (srcLengths[b] of them, the source </s> included) when token t was emitted. A
+   * finished hypothesis has one more row than tokens (the step that emitted </s>). Empty for
+   * models without attention (the fixed-vector decoder).
+   */
+  attention: number[][];
+  /** True when the hypothesis ended with </s>; false when it was cut at maxLen. */
+  finished: boolean;
+}
+
+/**
+ * Maximum number of decoder steps, </s> included (so a finished output has at most maxLen − 1
+ * tokens and a cut one exactly maxLen), either fixed or per sentence from its source length
+ * (</s> included). A per-sentence rule keeps outputs independent of how sentences are batched.
+ */
+export type MaxLen = number | ((srcLength: number) => number);
+
+export interface GreedyOptions {
+  maxLen: MaxLen;
+}
+
+export interface BeamOptions {
+  /** Beam size K (live hypotheses per sentence). */
+  beam: number;
+  maxLen: MaxLen;
+  /** GNMT length-penalty exponent α ≥ 0 (0: rank by raw log-probability). */
+  lengthPenalty?: number;
+  /** Hypotheses returned per sentence, 1 ≤ nBest ≤ K. Default 1. */
+  nBest?: number;
+}
