@@ -119,8 +119,13 @@ function defaultPool(examples: readonly Example[], batchSize: number, maxTokens:
 export function collate(examples: readonly Example[], positions: readonly number[]): Batch {
   const rows = positions.map((p) => examples[p]!);
   const batchSize = rows.length;
-  const srcLen = Math.max(0, ...rows.map((e) => e.src.length));
-  const tgtLen = Math.max(0, ...rows.map((e) => e.tgt.length - 1));
+  // A loop, not Math.max(...rows): token-budget batches of short pairs can hold many rows.
+  let srcLen = 0;
+  let tgtLen = 0;
+  for (const e of rows) {
+    srcLen = Math.max(srcLen, e.src.length);
+    tgtLen = Math.max(tgtLen, e.tgt.length - 1);
+  }
   const b: Batch = {
     batchSize,
     srcLen,

@@ -30,11 +30,12 @@ const WHITESPACE_RUN = /\s+/gu;
 /**
  * Unicode NFC; control characters, zero-width spaces and stray BOMs dropped; every run
  * of whitespace (tabs and non-breaking spaces included) becomes one space; no leading or trailing
- * space; then the optional lower-casing and accent stripping.
+ * space; the optional lower-casing, then the optional accent stripping.
  */
 export function normalizeText(text: string, opts: NormalizeOptions = {}): string {
   let s = text.replace(WHITESPACE_RUN, " ").replace(CONTROL_CHARS, "").normalize("NFC");
+  // Lower-case first: it can add combining marks ("İ" → "i̇") that accent stripping then removes.
+  if (opts.lowercase) s = s.toLowerCase().normalize("NFC");
   if (opts.stripAccents) s = s.normalize("NFD").replace(COMBINING_MARKS, "").normalize("NFC");
-  if (opts.lowercase) s = s.toLowerCase();
   return s.replace(RESERVED_MARKS, "_").replace(WHITESPACE_RUN, " ").trim();
 }

@@ -63,16 +63,24 @@ describe.concurrent("attn data (bad input)", () => {
   });
 
   it("a missing file: one line", async () => {
-    expectUserError(await attn("data", "stats", "--data", "no/such/file.tsv"), /no\/such\/file\.tsv: file not found/);
-    expectUserError(await attn("data", "stats", "--src", "missing.en", "--tgt", file("a.fr")), /missing\.en: file not found/);
+    const [tsv, twoFiles] = await Promise.all([
+      attn("data", "stats", "--data", "no/such/file.tsv"),
+      attn("data", "stats", "--src", "missing.en", "--tgt", file("a.fr")),
+    ]);
+    expectUserError(tsv, /no\/such\/file\.tsv: file not found/);
+    expectUserError(twoFiles, /missing\.en: file not found/);
   });
 
   it("bad flags: one line", async () => {
-    expectUserError(await attn("data", "generate", "--task", "nope", "--n", "10", "--out", file("x")), /--task "nope": unknown task; expected one of dates, copy/);
-    expectUserError(await attn("data", "generate", "--task", "copy", "--n", "ten", "--out", file("x")), /--n "ten": expected an integer/);
-    expectUserError(await attn("data", "generate", "--task", "dates", "--n", "10", "--min-len", "3", "--out", file("x")), /task dates has no option minLen/);
-    expectUserError(await attn("data", "stats", "--data", "data/dates", "--tokenizer", "spaces"), /--tokenizer: unknown tokenizer "spaces"/);
-    expectUserError(await attn("data", "stats"), /no input; expected --data PATH or --src FILE --tgt FILE/);
+    const cases: [string[], RegExp][] = [
+      [["generate", "--task", "nope", "--n", "10", "--out", file("x")], /--task "nope": unknown task; expected one of dates, copy/],
+      [["generate", "--task", "copy", "--n", "ten", "--out", file("x")], /--n "ten": expected an integer/],
+      [["generate", "--task", "dates", "--n", "10", "--min-len", "3", "--out", file("x")], /task dates has no option minLen/],
+      [["stats", "--data", "data/dates", "--tokenizer", "spaces"], /--tokenizer: unknown tokenizer "spaces"/],
+      [["stats"], /no input; expected --data PATH or --src FILE --tgt FILE/],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => attn("data", ...args)));
+    runs.forEach((r, k) => expectUserError(r, cases[k]![1]));
   });
 });
 

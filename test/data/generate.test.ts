@@ -49,7 +49,9 @@ describe("generated datasets", () => {
 });
 
 describe("committed data/", () => {
-  const folders = readdirSync(DATA).filter((d) => readdirSync(join(DATA, d)).includes("meta.json"));
+  const folders = readdirSync(DATA, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && readdirSync(join(DATA, d.name)).includes("meta.json"))
+    .map((d) => d.name);
 
   it("holds a dataset for every task", () => {
     expect(folders.sort()).toEqual(TASKS.map((t) => t.name).sort());

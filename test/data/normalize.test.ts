@@ -16,6 +16,7 @@ describe("normalizeText", () => {
     expect(normalizeText("Élodie ÉTÉ", { lowercase: true })).toBe("élodie été");
     expect(normalizeText("Příliš žluťoučký déjà vu", { stripAccents: true })).toBe("Prilis zlutoucky deja vu");
     expect(normalizeText("Ça Œuvre", { lowercase: true, stripAccents: true })).toBe("ca œuvre");
+    expect(normalizeText("İstanbul", { lowercase: true, stripAccents: true })).toBe("istanbul");
   });
 
   it("replaces the tokenizers' marker characters so round trips stay exact", () => {
