@@ -51,10 +51,10 @@ export class Rng {
     const r = new Rng(0);
     const h = hashLabel(label);
     const sm = splitmix32((this.s0 ^ h) >>> 0);
-    r.s0 = sm() ^ this.s1;
-    r.s1 = sm() ^ this.s2;
-    r.s2 = sm() ^ this.s3;
-    r.s3 = sm() ^ h;
+    r.s0 = (sm() ^ this.s1) >>> 0;
+    r.s1 = (sm() ^ this.s2) >>> 0;
+    r.s2 = (sm() ^ this.s3) >>> 0;
+    r.s3 = (sm() ^ h) >>> 0;
     if ((r.s0 | r.s1 | r.s2 | r.s3) === 0) r.s0 = 1;
     return r;
   }
@@ -72,6 +72,7 @@ export class Rng {
     this.s0 >>>= 0;
     this.s1 >>>= 0;
     this.s2 >>>= 0;
+    this.s3 >>>= 0;
     return result;
   }
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
 import { UserError } from "../errors.js";
+import { oldSibling } from "./atomic.js";
 
 /**
  * The run folder is a documented product (docs/checkpoint-format.md):
@@ -85,6 +86,8 @@ export function readJson(path: string, what: string): unknown {
 export function resumeRunDir(arg: string): RunPaths {
   const paths = runPaths(resolve(arg));
   if (!existsSync(paths.config)) throw new UserError(`--resume ${arg}: not a run folder (no config.json in ${paths.dir})`);
-  if (!existsSync(paths.last)) throw new UserError(`--resume ${arg}: the run has no checkpoints/last to continue from`);
+  if (!existsSync(paths.last) && !existsSync(oldSibling(paths.last))) {
+    throw new UserError(`--resume ${arg}: the run has no checkpoints/last to continue from`);
+  }
   return paths;
 }

@@ -14,7 +14,7 @@ import { clipGradNorm } from "../optim/clip.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import type { LrScheduler } from "../optim/schedules.js";
 import { Rng } from "../tensor/rng.js";
-import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
+import { loadCheckpoint, recoverCheckpoints, restoreModel, saveCheckpoint } from "./checkpoint.js";
 import { MetricsLog } from "./metricsLog.js";
 import { buildOptimizer, buildScheduler } from "./optimizerFactory.js";
 import { TrainingProgress } from "./progress.js";
@@ -68,6 +68,8 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
   const log = opts.log ?? ((line: string) => process.stderr.write(line + "\n"));
   const t = config.training;
 
+  // A crash between the two renames of an atomic checkpoint write leaves `.last.old`: repair first.
+  if (opts.resume) for (const line of recoverCheckpoints(paths.dir)) log(chalk.yellow(line));
   // Data: a resumed run reuses its saved tokenizers and vocabularies.
   const savedPipeline = opts.resume && existsSync(paths.pipeline) ? TextPipeline.fromJSON(readJson(paths.pipeline, "text pipeline"), paths.pipeline) : undefined;
   const data: PreparedData = await prepareData(toDataOptions(config), info.baseDir, savedPipeline);
@@ -273,7 +275,7 @@ function trainStep(model: Seq2Seq, batch: Batch, optimizer: Optimizer, scheduler
 /** Load the last checkpoint into the model, optimizer, schedule and RNG streams. */
 function restore(paths: RunPaths, model: Seq2Seq, optimizer: Optimizer, scheduler: LrScheduler, samplingRng: Rng): Progress {
   const ckpt = loadCheckpoint(paths.last);
-  model.loadStateDict(ckpt.weights);
+  restoreModel(model, ckpt);
   if (!ckpt.optimizerState) throw new UserError(`${paths.last}: the checkpoint has no optimizer state, so training cannot resume exactly`);
   optimizer.loadStateDict(ckpt.optimizerState);
   const meta = ckpt.meta;

@@ -89,3 +89,13 @@ describe("Rng", () => {
     expect(() => new Rng(1).int(0)).toThrow(/Rng.int: n must be positive, got 0/);
   });
 });
+
+describe("Rng state words", () => {
+  it("are uint32 for forked generators too (so checkpoints can validate them)", () => {
+    const r = new Rng(7).fork("scheduled-sampling");
+    for (let i = 0; i < 100; i++) {
+      for (const w of r.getState().words) expect(w >>> 0).toBe(w);
+      r.nextUint32();
+    }
+  });
+});

@@ -1,12 +1,16 @@
 import type { Command } from "commander";
-import { action, notImplemented } from "../run.js";
+import { runEval } from "../../workflows/evaluate.js";
+import { intOption } from "../parse.js";
+import { action } from "../run.js";
 
 export function registerEval(program: Command): void {
   program
     .command("eval")
-    .description("score a checkpoint on a test split: loss, perplexity, exact match, BLEU")
+    .description("score a checkpoint on a split of its run's data: loss, perplexity, exact match, BLEU")
     .requiredOption("--checkpoint <dir>", "run folder or checkpoint folder")
     .option("--split <name>", "train, valid or test", "test")
-    .option("--beam <k>", "beam size", "1")
-    .action(action(() => notImplemented("eval")));
+    .option("--beam <k>", "beam size for exact match and BLEU", intOption("--beam", 1), 1)
+    .option("--limit <n>", "decode at most n sentences", intOption("--limit", 1))
+    .option("--json", "print one JSON line")
+    .action(action((o: Parameters<typeof runEval>[0]) => runEval(o)));
 }

@@ -1,5 +1,7 @@
 import type { Command } from "commander";
-import { action, notImplemented } from "../run.js";
+import { runTranslate } from "../../workflows/translate.js";
+import { action } from "../run.js";
+import { intOption, numberOption } from "../parse.js";
 
 export function registerTranslate(program: Command): void {
   program
@@ -8,11 +10,12 @@ export function registerTranslate(program: Command): void {
     .requiredOption("--checkpoint <dir>", "run folder or checkpoint folder")
     .option("-i, --input <file>", "read source sentences from a file, one per line (default: stdin)")
     .option("-o, --output <file>", "write translations to a file (default: stdout)")
-    .option("--beam <k>", "beam size; 1 is greedy", "1")
-    .option("--length-penalty <alpha>", "length penalty alpha for beam search", "0")
-    .option("--max-len <n>", "maximum output length in tokens")
-    .option("--n-best <k>", "print the k best hypotheses with scores")
-    .option("--batch-size <n>", "sentences decoded together", "32")
-    .option("--show-attention", "print a coloured attention heatmap per sentence")
-    .action(action(() => notImplemented("translate")));
+    .option("--beam <k>", "beam size; 1 is greedy", intOption("--beam", 1), 1)
+    .option("--length-penalty <alpha>", "GNMT length penalty exponent for beam search (0 = none)", numberOption("--length-penalty", 0), 0)
+    .option("--max-len <n>", "maximum decoder steps, </s> included (default: the config's decoding.maxLen)", intOption("--max-len", 1))
+    .option("--n-best <k>", "print the k best hypotheses: index<TAB>rank<TAB>score<TAB>translation", intOption("--n-best", 1))
+    .option("--batch-size <n>", "sentences decoded together", intOption("--batch-size", 1), 32)
+    .option("--show-attention", "draw each sentence's attention as a heatmap on stderr")
+    .addHelpText("after", '\nExamples:\n  echo "23 Nov 2026" | attn translate --checkpoint runs/dates-bahdanau\n  attn translate --checkpoint runs/eng-fra-bahdanau --input sentences.txt --beam 5 --n-best 3')
+    .action(action((o: Parameters<typeof runTranslate>[0]) => runTranslate(o)));
 }
