@@ -17,9 +17,10 @@ export function buildModel(model: ModelConfig, vocab: VocabSizes, seed: number):
   const rng = new Rng(seed).fork("model");
   const enc = model.encoder;
   if (enc.type === "transformer") throw new Error("the Transformer encoder is not implemented yet");
+  const encRng = rng.fork("encoder");
   const encoder = new RecurrentEncoder(
     { vocabSize: vocab.source, embeddingSize: enc.embeddingSize, hiddenSize: enc.hiddenSize, layers: enc.layers, bidirectional: enc.bidirectional, cell: enc.type, dropout: enc.dropout },
-    rng.fork("encoder"),
+    encRng,
   );
   const dec = model.decoder;
   const opts: RecurrentDecoderOptions = {
@@ -50,5 +51,5 @@ export function buildModel(model: ModelConfig, vocab: VocabSizes, seed: number):
     case "transformer":
       throw new Error("the Transformer decoder is not implemented yet");
   }
-  return new Seq2Seq(encoder, decoder);
+  return new Seq2Seq(encoder, decoder, { encoder: encRng, decoder: decRng });
 }

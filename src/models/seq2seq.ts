@@ -42,9 +42,15 @@ export interface TeacherForcingOptions {
 export class Seq2Seq extends Module {
   readonly encoder: RecurrentEncoder;
   readonly decoder: RecurrentDecoder;
+  /**
+   * The random streams the modules draw dropout masks from, by name. Their states go into every
+   * checkpoint so a resumed run draws the same masks as an uninterrupted one.
+   */
+  readonly randomStreams: Record<string, Rng>;
 
-  constructor(encoder: RecurrentEncoder, decoder: RecurrentDecoder) {
+  constructor(encoder: RecurrentEncoder, decoder: RecurrentDecoder, randomStreams: Record<string, Rng> = {}) {
     super();
+    this.randomStreams = randomStreams;
     this.encoder = this.module("encoder", encoder);
     this.decoder = this.module("decoder", decoder);
   }
