@@ -10,7 +10,7 @@ export const ATTENTION_SCORES = ["additive", "dot", "general", "bilinear", "conc
 export const ATTENTION_SCOPES = ["global", "local-m", "local-p"] as const;
 export const ENCODER_TYPES = ["gru", "lstm", "transformer"] as const;
 export const DECODER_TYPES = ["none", "bahdanau", "luong", "transformer"] as const;
-export const TOKENIZERS = ["word", "char", "bpe"] as const;
+export const TOKENIZERS = ["word", "char", "bpe", "space"] as const;
 
 const positiveInt = () => z.number().int().positive();
 const nonNegInt = () => z.number().int().nonnegative();
@@ -49,7 +49,7 @@ export const DataSchema = z
   .describe("Where the parallel text comes from and how it is cleaned.");
 
 const TokenizerSideSchema = z.strictObject({
-  type: z.enum(TOKENIZERS).default("word").describe("word (punctuation split off), char, or bpe (merges learned on the training side)."),
+  type: z.enum(TOKENIZERS).default("word").describe("word (punctuation split off, exact round trip), char, bpe (merges learned on the training side), or space (the PyTorch tutorial's: a space before . ! ?, split on whitespace)."),
   vocabSize: positiveInt().default(8000).describe("BPE only: upper bound on subword symbols (characters + merges)."),
   minFrequency: positiveInt().default(2).describe("BPE only: a pair must occur this often in training to be merged."),
 });

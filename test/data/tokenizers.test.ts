@@ -121,3 +121,20 @@ describe("tokenizer JSON", () => {
     expect(() => tokenizerFromJSON({ kind: "bpe", merges: ["ab"] })).toThrow(/BPE merge 1 "ab"/);
   });
 });
+
+describe("space tokenizer (the PyTorch tutorial's tokenisation)", () => {
+  it("puts a space before . ! ? and splits on any whitespace, keeping other punctuation attached", async () => {
+    const { SpaceTokenizer } = await import("../../src/data/tokenizers/index.js");
+    const t = new SpaceTokenizer();
+    expect(t.encode("run!")).toEqual(["run", "!"]);
+    expect(t.encode("don't go, ok?")).toEqual(["don't", "go,", "ok", "?"]);
+    // French uses narrow no-break spaces (U+202F) before "!": they separate tokens too.
+    expect(t.encode("va\u202f!")).toEqual(["va", "!"]);
+    expect(t.decode(t.encode("it's fine."))).toBe("it's fine .");
+  });
+
+  it("round-trips through its JSON form", async () => {
+    const { SpaceTokenizer, tokenizerFromJSON } = await import("../../src/data/tokenizers/index.js");
+    expect(tokenizerFromJSON(new SpaceTokenizer().toJSON()).kind).toBe("space");
+  });
+});

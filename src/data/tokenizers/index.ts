@@ -2,15 +2,17 @@
 import { UserError } from "../../errors.js";
 import { BpeTokenizer } from "./bpe.js";
 import { CharTokenizer } from "./char.js";
+import { SpaceTokenizer } from "./space.js";
 import type { Tokenizer, TokenizerKind } from "./tokenizer.js";
 import { WordTokenizer } from "./word.js";
 
 export type { Tokenizer, TokenizerJSON, TokenizerKind } from "./tokenizer.js";
 export { WordTokenizer } from "./word.js";
 export { CharTokenizer } from "./char.js";
+export { SpaceTokenizer } from "./space.js";
 export { BpeTokenizer, learnBpe, preTokenize, type LearnedBpe } from "./bpe.js";
 
-export const TOKENIZER_KINDS: readonly TokenizerKind[] = ["word", "char", "bpe"];
+export const TOKENIZER_KINDS: readonly TokenizerKind[] = ["word", "char", "bpe", "space"];
 
 /** Which tokenizer to use; a config's `data.tokenizer` section. */
 export interface TokenizerOptions {
@@ -32,6 +34,8 @@ export function trainTokenizer(opts: TokenizerOptions, trainingTexts: () => Iter
       return new WordTokenizer();
     case "char":
       return new CharTokenizer();
+    case "space":
+      return new SpaceTokenizer();
     case "bpe":
       return BpeTokenizer.train(trainingTexts(), {
         vocabSize: opts.bpeVocabSize ?? DEFAULT_BPE_VOCAB_SIZE,
@@ -50,6 +54,8 @@ export function tokenizerFromJSON(json: unknown, where = "tokenizer"): Tokenizer
       return new WordTokenizer();
     case "char":
       return new CharTokenizer();
+    case "space":
+      return new SpaceTokenizer();
     case "bpe":
       if (!Array.isArray(j.merges) || !j.merges.every((m) => typeof m === "string")) {
         throw new UserError(`${where}: BPE tokenizer without a list of merges; expected { "kind": "bpe", "merges": ["a b", ...] }`);

@@ -1,12 +1,12 @@
-/** The contract every tokenizer keeps; see word.ts, char.ts and bpe.ts for the three kinds. */
+/** The contract every tokenizer keeps; see word.ts, char.ts, bpe.ts and space.ts for the kinds. */
 
-export type TokenizerKind = "word" | "char" | "bpe";
+export type TokenizerKind = "word" | "char" | "bpe" | "space";
 
 export interface Tokenizer {
   readonly kind: TokenizerKind;
   /** Splits normalised text into tokens (strings; the Vocab maps them to ids). */
   encode(text: string): string[];
-  /** Joins tokens back into text; `decode(encode(t)) === t` for normalised text t. */
+  /** Joins tokens back into text; `decode(encode(t)) === t` for normalised text t (space: up to spacing before . ! ?). */
   decode(tokens: readonly string[]): string;
   /** Everything needed to rebuild this tokenizer with `tokenizerFromJSON`. */
   toJSON(): TokenizerJSON;
@@ -17,4 +17,4 @@ export interface Tokenizer {
   symbols?(): string[];
 }
 
-export type TokenizerJSON = { kind: "word" } | { kind: "char" } | { kind: "bpe"; merges: string[]; alphabet?: string[] };
+export type TokenizerJSON = { kind: "word" } | { kind: "char" } | { kind: "space" } | { kind: "bpe"; merges: string[]; alphabet?: string[] };
