@@ -253,10 +253,10 @@ function formatSeconds(s: number): string {
   return `${m} min ${Math.round(s - 60 * m)} s`;
 }
 
-type StepOutcome = { ok: true; loss: number; gradNorm: number } | { ok: false; what: "loss" | "gradient norm"; value: number };
+export type StepOutcome = { ok: true; loss: number; gradNorm: number } | { ok: false; what: "loss" | "gradient norm"; value: number };
 
 /** One optimizer update on one batch. The weights are untouched when the loss or gradient is not finite. */
-function trainStep(model: Seq2Seq, batch: Batch, optimizer: Optimizer, scheduler: LrScheduler, config: Config, samplingRng: Rng): StepOutcome {
+export function trainStep(model: Seq2Seq, batch: Batch, optimizer: Optimizer, scheduler: LrScheduler, config: Config, samplingRng: Rng): StepOutcome {
   const t = config.training;
   model.train();
   const { logits } = model.forward(batch, { samplingProb: t.scheduledSampling, rng: samplingRng });
