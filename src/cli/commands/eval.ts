@@ -11,6 +11,8 @@ export function registerEval(program: Command): void {
     .option("--split <name>", "train, valid or test", "test")
     .option("--beam <k>", "beam size for exact match and BLEU", intOption("--beam", 1), 1)
     .option("--limit <n>", "decode at most n sentences", intOption("--limit", 1))
+    .option("--by-length <width>", "also report exact match and BLEU per source-length bucket of this width", intOption("--by-length", 1))
+    .option("--alignments <file>", "Pharaoh gold alignments line-aligned with the split: report the attention mass on gold links")
     .option("--json", "print one JSON line")
     .action(action((o: Parameters<typeof runEval>[0]) => runEval(o)));
 }
