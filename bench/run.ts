@@ -5,6 +5,7 @@
  *   npm run bench -- --json       # machine-readable results
  *   npm run bench -- --runs 11    # more timed runs per benchmark (median reported)
  *   npm run bench -- --only gru   # only benchmarks whose name contains "gru"
+ *   npm run bench -- --kernels js # one kernel set: js, wasm (WebAssembly SIMD matmul) or all (default)
  *
  * Matmul shapes are m×k×n: C[m×n] = op(A)[m×k] · op(B)[k×n], so one product is 2·m·k·n FLOP.
  * The GRU step is one layer, one time step, batch 64, input 256, hidden 256 (see gruStep below).
@@ -12,9 +13,12 @@
 import os from "node:os";
 import { jsKernels } from "../src/kernels/index.js";
 import type { Kernels } from "../src/kernels/types.js";
+import { createWasmKernels } from "../src/kernels/wasm/index.js";
+import { WasmMatmul } from "../src/kernels/wasm/matmul.js";
 import { defaultTimeOptions, filled, table, type Timing, time } from "./harness.js";
 
 interface Result {
+  kernels: string;
   name: string;
   shape: string;
   /** Floating-point operations per call (multiply and add counted separately). */
@@ -22,21 +26,36 @@ interface Result {
   medianUs: number;
   minUs: number;
   maxUs: number;
-  /** GFLOP/s at the median time. */
+  /** GFLOP/s at the median time (0 for rows that do no arithmetic). */
   gflops: number;
 }
 
-function parseArgs(argv: string[]): { json: boolean; runs: number; only: string | null } {
+interface Args {
+  json: boolean;
+  runs: number;
+  only: string | null;
+  kernels: "js" | "wasm" | "all";
+}
+
+function parseArgs(argv: string[]): Args {
   let json = false;
   let runs = defaultTimeOptions.runs;
   let only: string | null = null;
+  let kernels: Args["kernels"] = "all";
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "--json") json = true;
     else if (a === "--runs") runs = Number(argv[++i]);
     else if (a === "--only") only = argv[++i] ?? "";
-    else if (a === "--help" || a === "-h") {
-      console.log("usage: npm run bench -- [--json] [--runs N] [--only SUBSTRING]");
+    else if (a === "--kernels") {
+      const v = argv[++i];
+      if (v !== "js" && v !== "wasm" && v !== "all") {
+        console.error("bench: --kernels must be js, wasm or all");
+        process.exit(2);
+      }
+      kernels = v;
+    } else if (a === "--help" || a === "-h") {
+      console.log("usage: npm run bench -- [--json] [--runs N] [--only SUBSTRING] [--kernels js|wasm|all]");
       process.exit(0);
     } else {
       console.error(`bench: unknown argument ${a}`);
@@ -47,11 +66,11 @@ function parseArgs(argv: string[]): { json: boolean; runs: number; only: string 
     console.error("bench: --runs needs a positive integer");
     process.exit(2);
   }
-  return { json, runs, only };
+  return { json, runs, only, kernels };
 }
 
-function result(name: string, shape: string, flop: number, t: Timing): Result {
-  return { name, shape, flop, medianUs: t.medianUs, minUs: t.minUs, maxUs: t.maxUs, gflops: flop / t.medianUs / 1000 };
+function result(kernels: string, name: string, shape: string, flop: number, t: Timing): Result {
+  return { kernels, name, shape, flop, medianUs: t.medianUs, minUs: t.minUs, maxUs: t.maxUs, gflops: flop / t.medianUs / 1000 };
 }
 
 /** One matmul C = op(A)·op(B) of shape m×k×n in the given layout ("NN", "NT", "TN", "TT"). */
@@ -62,7 +81,7 @@ function matmulBench(K: Kernels, layout: string, m: number, k: number, n: number
   const b = filled(k * n, 2);
   const c = new Float32Array(m * n);
   const t = time(() => K.matmul(a, 0, b, 0, c, 0, m, n, k, transA, transB, false), { ...defaultTimeOptions, runs });
-  return result(`matmul ${layout}`, `${m}×${k}×${n}`, 2 * m * k * n, t);
+  return result(K.name, `matmul ${layout}`, `${m}×${k}×${n}`, 2 * m * k * n, t);
 }
 
 /**
@@ -104,57 +123,93 @@ function gruStep(K: Kernels, batch: number, input: number, hidden: number) {
   return { forward, backward, forwardFlop, backwardFlop };
 }
 
-function main(): void {
-  const args = parseArgs(process.argv.slice(2));
-  const K: Kernels = jsKernels;
+/** The matmul and GRU rows for one kernel set. */
+function benchKernels(K: Kernels, args: Args, want: (name: string) => boolean): Result[] {
   const results: Result[] = [];
-  const want = (name: string) => args.only === null || name.includes(args.only);
-  const matmuls: [string, number, number, number][] = [
-    ["NN", 64, 256, 768], ["NN", 256, 256, 256], ["NN", 512, 512, 512],
-    ["NT", 64, 256, 768], ["TN", 64, 256, 768], ["TT", 64, 256, 768],
-  ];
-  for (const [layout, m, k, n] of matmuls) {
+  const opts = { ...defaultTimeOptions, runs: args.runs };
+  for (const [layout, m, k, n] of MATMULS) {
     if (want(`matmul ${layout}`)) results.push(matmulBench(K, layout, m, k, n, args.runs));
   }
   const B = 64, I = 256, H = 256;
   const shape = `B${B} I${I} H${H}`;
   const step = gruStep(K, B, I, H);
-  const opts = { ...defaultTimeOptions, runs: args.runs };
-  if (want("gru forward")) results.push(result("gru step forward", shape, step.forwardFlop, time(step.forward, opts)));
-  if (want("gru backward")) {
+  if (want("gru step forward")) results.push(result(K.name, "gru step forward", shape, step.forwardFlop, time(step.forward, opts)));
+  if (want("gru step backward")) {
     step.forward();
-    results.push(result("gru step backward", shape, step.backwardFlop, time(step.backward, opts)));
+    results.push(result(K.name, "gru step backward", shape, step.backwardFlop, time(step.backward, opts)));
   }
-  if (want("gru forward+backward")) {
+  if (want("gru step forward+backward")) {
     const both = () => {
       step.forward();
       step.backward();
     };
-    results.push(result("gru step forward+backward", shape, step.forwardFlop + step.backwardFlop, time(both, opts)));
+    results.push(result(K.name, "gru step forward+backward", shape, step.forwardFlop + step.backwardFlop, time(both, opts)));
   }
+  return results;
+}
+
+/**
+ * Where the time of a wasm matmul goes: the copy in and out alone (packing A and B into wasm
+ * memory, copying C back; GFLOP/s not applicable) and the SIMD kernel alone.
+ */
+function wasmSplit(args: Args, want: (name: string) => boolean): Result[] {
+  const wasm = new WasmMatmul();
+  const opts = { ...defaultTimeOptions, runs: args.runs };
+  const out: Result[] = [];
+  for (const [layout, m, k, n] of [["NN", 64, 256, 768], ["NT", 64, 256, 768]] as const) {
+    const a = filled(m * k, 1), b = filled(k * n, 2), c = new Float32Array(m * n);
+    const tA = false, tB = layout === "NT";
+    const shape = `${m}×${k}×${n}`;
+    const copy = `matmul ${layout}: copy in/out only`;
+    const kernel = `matmul ${layout}: SIMD kernel only`;
+    if (want(copy)) out.push(result("wasm-simd", copy, shape, 0, time(() => wasm.copyOnly(a, b, c, m, n, k, tA, tB), opts)));
+    if (want(kernel)) out.push(result("wasm-simd", kernel, shape, 2 * m * k * n, time(() => wasm.kernelOnly(m, n, k), opts)));
+  }
+  return out;
+}
+
+const MATMULS: [string, number, number, number][] = [
+  ["NN", 64, 256, 768], ["NN", 256, 256, 256], ["NN", 512, 512, 512],
+  ["NT", 64, 256, 768], ["TN", 64, 256, 768], ["TT", 64, 256, 768],
+];
+
+function main(): void {
+  const args = parseArgs(process.argv.slice(2));
+  const want = (name: string) => args.only === null || name.includes(args.only);
+  const sets: Kernels[] = [];
+  if (args.kernels !== "wasm") sets.push(jsKernels);
+  if (args.kernels !== "js") {
+    const wasm = createWasmKernels();
+    if (wasm) sets.push(wasm);
+    else console.error("bench: WebAssembly SIMD is not available here; skipping the wasm kernels");
+  }
+  const results: Result[] = [];
+  for (const K of sets) results.push(...benchKernels(K, args, want));
+  if (sets.some((K) => K.name === "wasm-simd")) results.push(...wasmSplit(args, want));
 
   const meta = {
     date: new Date().toISOString(),
     node: process.version,
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? "unknown",
-    kernels: K.name,
+    kernels: sets.map((K) => K.name),
     runs: args.runs,
   };
   if (args.json) {
     console.log(JSON.stringify({ ...meta, results }, null, 2));
     return;
   }
-  console.log(`attn kernel benchmarks — kernels "${meta.kernels}", Node ${meta.node}, ${meta.cpus} CPUs (${meta.cpuModel})`);
+  console.log(`attn kernel benchmarks — Node ${meta.node}, ${meta.cpus} CPUs (${meta.cpuModel})`);
   console.log(`median of ${args.runs} timed runs after warm-up; matmul shapes are m×k×n\n`);
   const rows = results.map((r) => [
+    r.kernels,
     r.name,
     r.shape,
     r.medianUs >= 1000 ? r.medianUs.toFixed(0) : r.medianUs.toFixed(1),
-    r.gflops.toFixed(2),
+    r.flop > 0 ? r.gflops.toFixed(2) : "-",
     `${(((r.maxUs - r.minUs) / r.medianUs) * 100).toFixed(0)}%`,
   ]);
-  console.log(table(["benchmark", "shape", "median µs", "GFLOP/s", "spread"], rows));
+  console.log(table(["kernels", "benchmark", "shape", "median µs", "GFLOP/s", "spread"], rows));
 }
 
 main();

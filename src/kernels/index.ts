@@ -18,3 +18,6 @@ export function setKernels(k: Kernels): void {
 }
 
 export { jsKernels };
+
+/** Kernels with a WebAssembly SIMD matmul (null where unsupported): `setKernels(createWasmKernels() ?? jsKernels)`. */
+export { createWasmKernels } from "./wasm/index.js";
