@@ -17,6 +17,8 @@ export interface ProgressValues {
 export class TrainingProgress {
   private bar: cliProgress.SingleBar | null = null;
   private readonly tty: boolean;
+  private value = 0;
+  private payload: Record<string, string> = { epoch: "1", loss: "-", tps: "-", lr: "-" };
 
   constructor(private readonly quiet: boolean, private total: number) {
     this.tty = Boolean(process.stderr.isTTY);
@@ -35,21 +37,24 @@ export class TrainingProgress {
       },
       cliProgress.Presets.shades_classic,
     );
-    this.bar.start(this.total, startStep, { epoch: 1, loss: "-", tps: "-", lr: "-" });
+    this.value = startStep;
+    this.bar.start(this.total, startStep, this.payload);
   }
 
   update(v: ProgressValues): void {
-    this.bar?.update(v.step, { epoch: v.epoch + 1, loss: v.loss.toFixed(4), tps: Math.round(v.tokensPerSecond).toString(), lr: v.lr.toExponential(2) });
+    this.value = v.step;
+    this.payload = { epoch: String(v.epoch + 1), loss: v.loss.toFixed(4), tps: Math.round(v.tokensPerSecond).toString(), lr: v.lr.toExponential(2) };
+    this.bar?.update(v.step, this.payload);
   }
 
   /** A message above the bar (validation results, warnings). */
   log(line: string): void {
     if (this.quiet) return;
     if (this.bar) {
+      // Clear the bar's line, print the message, and redraw the bar below it.
       this.bar.stop();
-      process.stderr.write(line + "\n");
-      const value = (this.bar as unknown as { value: number }).value;
-      this.bar.start(this.total, value);
+      process.stderr.write("\x1b[1A\x1b[2K" + line + "\n");
+      this.bar.start(this.total, this.value, this.payload);
     } else {
       process.stderr.write(line + "\n");
     }
