@@ -6,6 +6,7 @@ import { registerDumpAttention } from "./commands/dumpAttention.js";
 import { registerData } from "./commands/data.js";
 import { registerEval } from "./commands/eval.js";
 import { ATTN_VERSION } from "../version.js";
+import { applyKernelChoice } from "./kernelChoice.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
+    applyKernelChoice();
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
