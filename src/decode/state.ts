@@ -48,7 +48,15 @@ export function selectStateRows(state: DecoderState, rows: Int32Array, opts: Sel
     c: state.c ? state.c.map((t) => selectTensorRows(t, rows)) : null,
     feed: state.feed ? selectTensorRows(state.feed, rows) : null,
     memory: state.memory && (opts.memory ?? true) ? selectMemoryRows(state.memory, rows) : state.memory,
+    ...(state.cache ? { cache: state.cache.map((t) => selectTensorRows(t, rows)) } : {}),
   };
+}
+
+/** Rows in a state: from the hidden state, else the cache, else the attention memory. */
+export function stateRows(state: DecoderState): number {
+  const t = state.h[0] ?? state.cache?.[0] ?? state.memory?.keys;
+  if (!t) throw new Error("decoder state has no tensors to count rows from");
+  return t.shape[0]!;
 }
 
 /** Indices [0×K, 1×K, …]: each of `n` rows repeated `k` times, consecutively. */
@@ -60,5 +68,5 @@ export function repeatIndices(n: number, k: number): Int32Array {
 
 /** Each sentence's state repeated K times: B rows → B·K rows, row b·K + k from row b. */
 export function expandState(state: DecoderState, k: number): DecoderState {
-  return selectStateRows(state, repeatIndices(state.h[0]!.shape[0]!, k));
+  return selectStateRows(state, repeatIndices(stateRows(state), k));
 }

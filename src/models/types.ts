@@ -25,6 +25,12 @@ export interface DecoderState {
   feed: Tensor | null;
   /** Prepared attention keys of the source, or null without attention. */
   memory: AttentionMemory | null;
+  /**
+   * Batch-first tensors a decoder carries between steps besides h/c/feed — e.g. a Transformer's
+   * per-layer key/value caches [B, t, E] — reordered with the other rows in beam search.
+   * Absent for recurrent decoders.
+   */
+  cache?: Tensor[];
 }
 
 /** One decoder step's result. */
