@@ -6,7 +6,7 @@ import { z } from "zod";
  * an error naming its JSON path rather than a silently ignored option.
  */
 
-export const ATTENTION_SCORES = ["additive", "dot", "general", "bilinear", "concat", "scaled-dot"] as const;
+export const ATTENTION_SCORES = ["additive", "dot", "general", "bilinear", "concat", "scaled-dot", "multihead"] as const;
 export const ATTENTION_SCOPES = ["global", "local-m", "local-p"] as const;
 export const ENCODER_TYPES = ["gru", "lstm", "transformer"] as const;
 export const DECODER_TYPES = ["none", "bahdanau", "luong", "transformer"] as const;
@@ -77,6 +77,7 @@ export const EncoderSchema = z
     layers: positiveInt().default(1).describe("Stacked layers."),
     bidirectional: z.boolean().default(true).describe("Recurrent only: run a backward RNN too and concatenate both directions."),
     dropout: prob().default(0).describe("Dropout on embeddings and between layers."),
+    selfAttentionLayers: nonNegInt().default(0).describe("Hybrid (recurrent encoders only): Transformer encoder layers (self-attention + feed-forward, settings from model.transformer) stacked on the RNN's outputs."),
   })
   .describe("The encoder: source embeddings followed by a recurrent or Transformer stack.");
 
@@ -96,7 +97,7 @@ export const DecoderSchema = z
 
 export const AttentionSchema = z
   .strictObject({
-    score: z.enum(ATTENTION_SCORES).default("additive").describe("How a query is compared with each key: additive vᵀtanh(W₁q+W₂k), dot qᵀk, general qᵀWk, bilinear qᵀUVᵀk (low rank), concat vᵀtanh(W[q;k]), scaled-dot qᵀk/√d."),
+    score: z.enum(ATTENTION_SCORES).default("additive").describe("How a query is compared with each key: additive vᵀtanh(W₁q+W₂k), dot qᵀk, general qᵀWk, bilinear qᵀUVᵀk (low rank), concat vᵀtanh(W[q;k]), scaled-dot qᵀk/√d, multihead (multi-head scaled dot product with its own projections, heads from model.transformer)."),
     scope: z.enum(ATTENTION_SCOPES).default("global").describe("global: all source positions; local-m: window [t−D, t+D]; local-p: predicted centre with a Gaussian (Luong et al. 2015 §3.2)."),
     window: nonNegInt().default(5).describe("D, the half-width of the local window."),
     size: positiveInt().default(128).describe("Hidden size of the additive/concat scorers."),
@@ -104,11 +105,25 @@ export const AttentionSchema = z
   })
   .describe("The attention mechanism of recurrent decoders (ignored by decoder type none).");
 
+export const TransformerSchema = z
+  .strictObject({
+    heads: positiveInt().default(4).describe("Attention heads (d_model must be divisible by it). Also used by the hybrid encoder layers and the multihead score."),
+    ffSize: positiveInt().default(512).describe("Inner size of the position-wise feed-forward network."),
+    normFirst: z.boolean().default(false).describe("Pre-norm (LayerNorm before each sublayer, Xiong et al. 2020) instead of the original post-norm."),
+    activation: z.enum(["relu", "gelu"]).default("relu").describe("Feed-forward activation."),
+    positions: z.enum(["sinusoidal", "learned", "relative"]).default("sinusoidal").describe("Position information: sinusoidal (Vaswani et al. 2017 §3.5), learned absolute embeddings, or relative position representations in every self-attention (Shaw et al. 2018)."),
+    maxRelativeDistance: positiveInt().default(8).describe("relative: clipping distance k of relative positions."),
+    maxPositions: positiveInt().default(256).describe("Longest sequence the position tables cover (learned, sinusoidal)."),
+    dropout: prob().default(0.1).describe("Dropout in attention weights, after sublayers and on embeddings."),
+  })
+  .describe("Settings of Transformer layers (model.encoder.type / model.decoder.type \"transformer\", the hybrid encoder layers, and the multihead score). d_model is model.encoder.hiddenSize.");
+
 export const ModelSchema = z
   .strictObject({
     encoder: EncoderSchema.prefault({}),
     decoder: DecoderSchema.prefault({}),
     attention: AttentionSchema.prefault({}),
+    transformer: TransformerSchema.prefault({}),
   })
   .describe("Architecture.");
 

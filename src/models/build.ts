@@ -1,4 +1,5 @@
 import type { ModelConfig } from "../config/schema.js";
+import { UserError } from "../errors.js";
 import { Rng } from "../tensor/rng.js";
 import { BahdanauDecoder } from "./decoders/bahdanau.js";
 import { LuongDecoder } from "./decoders/luong.js";
@@ -16,7 +17,9 @@ export interface VocabSizes {
 export function buildModel(model: ModelConfig, vocab: VocabSizes, seed: number): Seq2Seq {
   const rng = new Rng(seed).fork("model");
   const enc = model.encoder;
-  if (enc.type === "transformer") throw new Error("the Transformer encoder is not implemented yet");
+  if (enc.type === "transformer") throw new UserError('model.encoder.type: "transformer" is not implemented yet');
+  if (enc.selfAttentionLayers > 0) throw new UserError("model.encoder.selfAttentionLayers: the hybrid encoder is not implemented yet");
+  if (model.attention.score === "multihead") throw new UserError('model.attention.score: "multihead" is not implemented yet');
   const encRng = rng.fork("encoder");
   const encoder = new RecurrentEncoder(
     { vocabSize: vocab.source, embeddingSize: enc.embeddingSize, hiddenSize: enc.hiddenSize, layers: enc.layers, bidirectional: enc.bidirectional, cell: enc.type, dropout: enc.dropout },
@@ -49,7 +52,7 @@ export function buildModel(model: ModelConfig, vocab: VocabSizes, seed: number):
       decoder = new LuongDecoder(opts, decRng);
       break;
     case "transformer":
-      throw new Error("the Transformer decoder is not implemented yet");
+      throw new UserError('model.decoder.type: "transformer" is not implemented yet');
   }
   return new Seq2Seq(encoder, decoder, { encoder: encRng, decoder: decRng });
 }

@@ -28,7 +28,7 @@ describe("config validation", () => {
 
   it("names the JSON path and the valid choices of a misspelt enum value", () => {
     expect(errorOf({ ...base, model: { attention: { score: "additve" } } })).toBe(
-      'c.json: model.attention.score: expected one of additive | dot | general | bilinear | concat | scaled-dot; got "additve"',
+      'c.json: model.attention.score: expected one of additive | dot | general | bilinear | concat | scaled-dot | multihead; got "additve"',
     );
   });
 
