@@ -48,6 +48,8 @@ interface Progress {
   bestMetric: number | null;
   badValidations: number;
   elapsedSeconds: number;
+  /** The newest validation (saved in checkpoints' extra), or null. */
+  lastValidation: ValidationResult | null;
 }
 
 /** Higher is better for decoded metrics, lower for loss and perplexity. */
@@ -86,7 +88,7 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
   const samplingRng = new Rng(config.seed).fork("scheduled-sampling");
   const iterator = new BatchIterator(data.train.examples, { ...(t.maxTokens ? { maxTokens: t.maxTokens } : { batchSize: t.batchSize }), bucket: true, shuffle: true }, config.seed);
 
-  let progress: Progress = { step: 0, epoch: 0, batchInEpoch: 0, bestMetric: null, badValidations: 0, elapsedSeconds: 0 };
+  let progress: Progress = { step: 0, epoch: 0, batchInEpoch: 0, bestMetric: null, badValidations: 0, elapsedSeconds: 0, lastValidation: null };
   if (opts.resume) progress = restore(paths, model, optimizer, scheduler, samplingRng);
 
   const metrics = new MetricsLog(paths.metrics);
@@ -113,14 +115,21 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
 
   const startTime = Date.now() - progress.elapsedSeconds * 1000;
   let stopReason: StopReason | null = null;
-  let lastValidation: ValidationResult | null = null;
+  // A resumed run knows its last validation, so resuming a finished run does not validate (and count a bad validation) again.
+  let lastValidation: ValidationResult | null = progress.lastValidation;
   let bestValidation: ValidationResult | null = null;
   let windowTokens = 0;
   let windowLoss = 0;
   let windowSteps = 0;
   let windowStart = Date.now();
   let smoothLoss = NaN;
-  let lastGoodStep = progress.step;
+  // Step of the newest checkpoints/last, or null while none has been written.
+  let lastSavedStep: number | null = opts.resume ? progress.step : null;
+  // Messages that must show even with --quiet (the progress bar, if any, is stopped first).
+  const announce = (line: string) => {
+    display.stop();
+    log(line);
+  };
 
   const checkpointState = () => ({
     model,
@@ -157,6 +166,7 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
     );
     if (config.output.attentionSamples > 0) dumpValidationAttention(model, data.valid, data.pipeline, config, paths.attention, progress.step);
     saveCheckpoint(paths.last, checkpointState());
+    lastSavedStep = progress.step;
     if (improved) {
       bestValidation = v;
       saveCheckpoint(paths.best, checkpointState());
@@ -185,9 +195,12 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
         const stepResult = trainStep(model, batch, optimizer, scheduler, config, samplingRng);
         if (!stepResult.ok) {
           stopReason = "non-finite";
-          display.log(
+          announce(
             chalk.red(`error: ${stepResult.what} became ${stepResult.value} at step ${progress.step + 1}; stopping. `) +
-              `The last good checkpoint (step ${lastGoodStep}) is kept in ${paths.last}. Try a lower training.lr or training.clipNorm.`,
+              (lastSavedStep === null
+                ? `No checkpoint had been saved yet (the first comes at step ${t.validEvery}).`
+                : `The last good checkpoint (step ${lastSavedStep}) is kept in ${paths.last}.`) +
+              " Try a lower training.lr or training.clipNorm.",
           );
           break outer;
         }
@@ -208,7 +221,6 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
         }
         if (progress.step % t.validEvery === 0) {
           await runValidation();
-          lastGoodStep = progress.step;
           if (stopReason !== null) break outer;
         }
         // Let the event loop deliver Ctrl-C between steps.
@@ -225,7 +237,7 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
     const reason = stopReason as StopReason | null;
     if (reason === "interrupted") {
       saveCheckpoint(paths.last, checkpointState());
-      display.log(chalk.yellow(`interrupted at step ${progress.step}: saved ${paths.last}; continue with: attn train --resume ${paths.dir}`));
+      announce(chalk.yellow(`interrupted at step ${progress.step}: saved ${paths.last}; continue with: attn train --resume ${paths.dir}`));
     } else if (reason !== "non-finite" && reason !== "early-stopping" && (lastValidation === null || (lastValidation as ValidationResult).step !== progress.step)) {
       await runValidation();
     }
@@ -283,7 +295,7 @@ function restore(paths: RunPaths, model: Seq2Seq, optimizer: Optimizer, schedule
   const rngs = meta.rngStates as Record<string, ReturnType<Rng["getState"]>>;
   for (const [name, rng] of Object.entries(model.randomStreams)) if (rngs[name]) rng.setState(rngs[name]!);
   if (rngs["scheduled-sampling"]) samplingRng.setState(rngs["scheduled-sampling"]);
-  const extra = (meta.extra ?? {}) as { badValidations?: number; elapsedSeconds?: number };
+  const extra = (meta.extra ?? {}) as { badValidations?: number; elapsedSeconds?: number; lastValidation?: ValidationResult | null };
   return {
     step: meta.step as number,
     epoch: meta.epoch as number,
@@ -291,6 +303,7 @@ function restore(paths: RunPaths, model: Seq2Seq, optimizer: Optimizer, schedule
     bestMetric: (meta.bestMetric as number | null) ?? null,
     badValidations: extra.badValidations ?? 0,
     elapsedSeconds: extra.elapsedSeconds ?? 0,
+    lastValidation: extra.lastValidation ?? null,
   };
 }
 
