@@ -155,7 +155,7 @@ export const TrainingSchema = z
     maxSteps: positiveInt().optional().describe("Stop after this many optimizer steps."),
     maxEpochs: positiveInt().default(20).describe("Stop after this many passes over the training data."),
     maxMinutes: z.number().positive().optional().describe("Stop after this much wall-clock time."),
-    validEvery: positiveInt().default(500).describe("Validate (and save checkpoints) every this many steps, and at the end of each epoch."),
+    validEvery: positiveInt().default(500).describe("Validate (and save checkpoints last and best) every this many steps, and once more when training stops."),
     validBeam: positiveInt().default(1).describe("Beam size used for exact match and BLEU during validation."),
     validLimit: positiveInt().default(1000).describe("Decode at most this many validation sentences for exact match and BLEU."),
     earlyStopping: z

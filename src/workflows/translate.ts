@@ -1,6 +1,5 @@
 import { writeFileSync } from "node:fs";
 import { decodeCorpus } from "../decode/translate.js";
-import { UserError } from "../errors.js";
 import { loadForInference } from "../train/loadForInference.js";
 import { renderHeatmap } from "../viz/heatmap.js";
 import { readInputLines } from "./readLines.js";
@@ -24,11 +23,11 @@ export interface TranslateCommandOptions {
  * translations.
  */
 export async function runTranslate(o: TranslateCommandOptions): Promise<void> {
-  if (o.nBest !== undefined && o.nBest > Math.max(o.beam, o.nBest)) throw new UserError(`--n-best ${o.nBest}: must not exceed the beam size`);
   const { model, pipeline, config } = loadForInference(o.checkpoint);
   const lines = await readInputLines(o.input);
   const sources = lines.map((l) => pipeline.encodeSource(l));
   const nBest = o.nBest ?? 1;
+  // K hypotheses need a beam of at least K: --n-best raises the beam when it is smaller.
   const beam = Math.max(o.beam, nBest);
   const maxLen = o.maxLen ?? config.decoding.maxLen;
   const lists = decodeCorpus(model, sources, { beam, maxLen, lengthPenalty: o.lengthPenalty, nBest, batchSize: o.batchSize });

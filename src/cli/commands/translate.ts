@@ -13,7 +13,7 @@ export function registerTranslate(program: Command): void {
     .option("--beam <k>", "beam size; 1 is greedy", intOption("--beam", 1), 1)
     .option("--length-penalty <alpha>", "GNMT length penalty exponent for beam search (0 = none)", numberOption("--length-penalty", 0), 0)
     .option("--max-len <n>", "maximum decoder steps, </s> included (default: the config's decoding.maxLen)", intOption("--max-len", 1))
-    .option("--n-best <k>", "print the k best hypotheses: index<TAB>rank<TAB>score<TAB>translation", intOption("--n-best", 1))
+    .option("--n-best <k>", "print the k best hypotheses (raises the beam to k if smaller): index<TAB>rank<TAB>score<TAB>translation", intOption("--n-best", 1))
     .option("--batch-size <n>", "sentences decoded together", intOption("--batch-size", 1), 32)
     .option("--show-attention", "draw each sentence's attention as a heatmap on stderr")
     .addHelpText("after", '\nExamples:\n  echo "23 Nov 2026" | attn translate --checkpoint runs/dates-bahdanau\n  attn translate --checkpoint runs/eng-fra-bahdanau --input sentences.txt --beam 5 --n-best 3')
