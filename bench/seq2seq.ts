@@ -4,7 +4,9 @@
  * (</s> included), the same quantity the PyTorch script reports.
  *
  *   npx tsx bench/seq2seq.ts --config configs/bench/A-gru-bahdanau-128.json [--steps 100] [--warmup 10] [--json]
+ *   ATTN_KERNELS=wasm npx tsx bench/seq2seq.ts ...   # with the WebAssembly SIMD matmul
  */
+import { applyKernelChoice } from "../src/cli/kernelChoice.js";
 import { toDataOptions } from "../src/config/dataOptions.js";
 import { loadConfig } from "../src/config/load.js";
 import { BatchIterator } from "../src/data/batching.js";
@@ -28,6 +30,7 @@ const steps = Number(arg("--steps", "100"));
 const warmup = Number(arg("--warmup", "10"));
 const json = process.argv.includes("--json");
 
+const kernelsName = applyKernelChoice(); // ATTN_KERNELS=js (default) or wasm
 const t0 = performance.now();
 const { config, baseDir } = loadConfig(configPath);
 const data = await prepareData(toDataOptions(config), baseDir);
@@ -90,6 +93,7 @@ const result = {
   peakRssMiB: Number((process.resourceUsage().maxRSS / 1024).toFixed(1)),
   dataPrepSeconds: Number(dataSeconds.toFixed(3)),
   node: process.version,
+  kernels: kernelsName,
 };
 if (json) process.stdout.write(JSON.stringify(result) + "\n");
 else
