@@ -26,9 +26,8 @@ export interface TokenizerOptions {
 
 export const DEFAULT_BPE_VOCAB_SIZE = 8000;
 
-/** Builds a tokenizer of the requested kind; BPE learns its merges from `trainingTexts` (unused otherwise). */
-export function trainTokenizer(opts: TokenizerOptions, trainingTexts: () => Iterable<string>): Tokenizer {
-  const kind = opts.kind ?? "word";
+/** The tokenizers that learn nothing from data, by kind (null for BPE and unknown kinds). */
+function fixedTokenizer(kind: unknown): Tokenizer | null {
   switch (kind) {
     case "word":
       return new WordTokenizer();
@@ -36,6 +35,17 @@ export function trainTokenizer(opts: TokenizerOptions, trainingTexts: () => Iter
       return new CharTokenizer();
     case "space":
       return new SpaceTokenizer();
+    default:
+      return null;
+  }
+}
+
+/** Builds a tokenizer of the requested kind; BPE learns its merges from `trainingTexts` (unused otherwise). */
+export function trainTokenizer(opts: TokenizerOptions, trainingTexts: () => Iterable<string>): Tokenizer {
+  const kind = opts.kind ?? "word";
+  const fixed = fixedTokenizer(kind);
+  if (fixed) return fixed;
+  switch (kind) {
     case "bpe":
       return BpeTokenizer.train(trainingTexts(), {
         vocabSize: opts.bpeVocabSize ?? DEFAULT_BPE_VOCAB_SIZE,
@@ -49,13 +59,9 @@ export function trainTokenizer(opts: TokenizerOptions, trainingTexts: () => Iter
 /** Restores a tokenizer saved with `toJSON()` (from a run folder or checkpoint). */
 export function tokenizerFromJSON(json: unknown, where = "tokenizer"): Tokenizer {
   const j = json as { kind?: unknown; merges?: unknown; alphabet?: unknown } | null;
+  const fixed = fixedTokenizer(j?.kind);
+  if (fixed) return fixed;
   switch (j?.kind) {
-    case "word":
-      return new WordTokenizer();
-    case "char":
-      return new CharTokenizer();
-    case "space":
-      return new SpaceTokenizer();
     case "bpe":
       if (!Array.isArray(j.merges) || !j.merges.every((m) => typeof m === "string")) {
         throw new UserError(`${where}: BPE tokenizer without a list of merges; expected { "kind": "bpe", "merges": ["a b", ...] }`);

@@ -1,14 +1,20 @@
 import type { FloatArray } from "../../tensor/dtype.js";
 
+/** Largest unmasked value of the row starting at `o`, or -Infinity when every entry is masked. */
+function rowMax(x: FloatArray, o: number, cols: number, mask: Uint8Array | null): number {
+  let max = -Infinity;
+  for (let j = 0; j < cols; j++) {
+    if (mask && mask[o + j]) continue;
+    const v = x[o + j]!;
+    if (v > max) max = v;
+  }
+  return max;
+}
+
 export function softmaxRows(x: FloatArray, out: FloatArray, rows: number, cols: number, mask: Uint8Array | null): void {
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
-    let max = -Infinity;
-    for (let j = 0; j < cols; j++) {
-      if (mask && mask[o + j]) continue;
-      const v = x[o + j]!;
-      if (v > max) max = v;
-    }
+    const max = rowMax(x, o, cols, mask);
     if (max === -Infinity) {
       // Fully masked (or all -Infinity) row: zero weight everywhere, never NaN.
       out.fill(0, o, o + cols);
@@ -32,12 +38,7 @@ export function softmaxRows(x: FloatArray, out: FloatArray, rows: number, cols: 
 export function logSoftmaxRows(x: FloatArray, out: FloatArray, rows: number, cols: number, mask: Uint8Array | null): void {
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
-    let max = -Infinity;
-    for (let j = 0; j < cols; j++) {
-      if (mask && mask[o + j]) continue;
-      const v = x[o + j]!;
-      if (v > max) max = v;
-    }
+    const max = rowMax(x, o, cols, mask);
     if (max === -Infinity) {
       out.fill(-Infinity, o, o + cols);
       continue;
