@@ -1,5 +1,5 @@
 import { BOS, EOS } from "../data/vocab.js";
-import type { SourceBatch } from "../models/seq2seq.js";
+import type { SourceBatch } from "../models/types.js";
 import { inference } from "./inference.js";
 import { resolveMaxLens } from "./maxLen.js";
 import { SentenceBeam } from "./sentenceBeam.js";

@@ -1,5 +1,5 @@
 import { EOS, PAD } from "../data/vocab.js";
-import type { TargetBatch, TeacherForcedOutput } from "../models/seq2seq.js";
+import type { TargetBatch, TeacherForcedOutput } from "../models/types.js";
 import { logSoftmax } from "../ops/index.js";
 import { inference } from "./inference.js";
 import type { DecodableModel } from "./types.js";

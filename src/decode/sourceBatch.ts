@@ -1,4 +1,4 @@
-import type { SourceBatch } from "../models/seq2seq.js";
+import type { SourceBatch } from "../models/types.js";
 
 /** Pad encoded sources (each ending in </s>) into one batch; mask 1 = padding. */
 export function sourceBatch(sources: readonly Int32Array[]): SourceBatch {

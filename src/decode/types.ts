@@ -1,6 +1,5 @@
-import type { SourceBatch } from "../models/seq2seq.js";
-import type { RecurrentDecoder } from "../models/decoders/recurrentDecoder.js";
-import type { EncodedBatch } from "../models/types.js";
+import type { SourceBatch } from "../models/types.js";
+import type { EncodedBatch, StepDecoder } from "../models/types.js";
 
 /**
  * What decoding needs of a model: Seq2Seq satisfies it structurally. Tests pass hand-written
@@ -10,7 +9,7 @@ export interface DecodableModel {
   training: boolean;
   train(on?: boolean): unknown;
   encodeBatch(batch: SourceBatch): EncodedBatch;
-  decoder: Pick<RecurrentDecoder, "init" | "embed" | "step" | "logits">;
+  decoder: StepDecoder;
 }
 
 /** One decoded output sentence. */

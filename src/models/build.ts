@@ -7,6 +7,7 @@ import type { RecurrentDecoder, RecurrentDecoderOptions } from "./decoders/recur
 import { ThoughtVectorDecoder } from "./decoders/thoughtVector.js";
 import { RecurrentEncoder } from "./encoder.js";
 import { Seq2Seq } from "./seq2seq.js";
+import type { TranslationModel } from "./types.js";
 
 export interface VocabSizes {
   source: number;
@@ -14,7 +15,7 @@ export interface VocabSizes {
 }
 
 /** Build the model a validated config describes; every weight is drawn from `seed`. */
-export function buildModel(model: ModelConfig, vocab: VocabSizes, seed: number): Seq2Seq {
+export function buildModel(model: ModelConfig, vocab: VocabSizes, seed: number): TranslationModel {
   const rng = new Rng(seed).fork("model");
   const enc = model.encoder;
   if (enc.type === "transformer") throw new UserError('model.encoder.type: "transformer" is not implemented yet');

@@ -5,41 +5,14 @@ import type { Rng } from "../tensor/rng.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { RecurrentDecoder } from "./decoders/recurrentDecoder.js";
 import type { RecurrentEncoder } from "./encoder.js";
-import type { EncodedBatch } from "./types.js";
-
-/** The padded id tensors a model reads (a subset of data/batching's Batch). */
-export interface SourceBatch {
-  batchSize: number;
-  srcLen: number;
-  src: Int32Array;
-  srcLengths: Int32Array;
-  srcMask: Uint8Array;
-}
-
-export interface TargetBatch extends SourceBatch {
-  tgtLen: number;
-  tgtIn: Int32Array;
-}
-
-export interface TeacherForcedOutput {
-  /** Logits [B·T, V], row b·T + t. */
-  logits: Tensor;
-  /** Cross-attention weights per target step, each [B, S] (null for the fixed-vector decoder). */
-  attention: Tensor[] | null;
-}
-
-export interface TeacherForcingOptions {
-  /** Probability of feeding the model's own previous prediction (scheduled sampling, Bengio et al. 2015). */
-  samplingProb?: number;
-  rng?: Rng;
-}
+import type { AttentionMap, EncodedBatch, SourceBatch, TargetBatch, TeacherForcedOutput, TeacherForcingOptions, TranslationModel } from "./types.js";
 
 /**
  * An encoder–decoder translation model (Sutskever et al. 2014; Bahdanau et al. 2014): the encoder
  * reads the source once, the decoder produces the target one token at a time.
  * Parameter names: encoder.embedding.weight, encoder.rnn.weight_ih_l0, …, decoder.… .
  */
-export class Seq2Seq extends Module {
+export class Seq2Seq extends Module implements TranslationModel {
   readonly encoder: RecurrentEncoder;
   readonly decoder: RecurrentDecoder;
   /**
@@ -92,6 +65,22 @@ export class Seq2Seq extends Module {
     }
     const logits = this.decoder.logits(stack(features, 1));
     return { logits: reshape(logits, [B * T, logits.shape[2]!]), attention: attention.length > 0 ? attention : null };
+  }
+
+  /**
+   * Every attention map of a teacher-forced pass, per sentence: one cross-attention matrix
+   * (layer 0, head 0) of [target steps × real source positions]; none for the fixed-vector decoder.
+   */
+  attentionMaps(batch: TargetBatch & { tgtLengths: Int32Array }): AttentionMap[][] {
+    const { attention } = noGrad(() => this.forward(batch));
+    const S = batch.srcLen;
+    return Array.from({ length: batch.batchSize }, (_, b) => {
+      if (!attention) return [];
+      const steps = batch.tgtLengths[b]!;
+      const len = batch.srcLengths[b]!;
+      const weights = attention.slice(0, steps).map((w) => Array.from(w.data.subarray(b * S, b * S + len)));
+      return [{ kind: "cross", layer: 0, head: 0, weights }];
+    });
   }
 }
 

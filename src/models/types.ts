@@ -1,4 +1,6 @@
 import type { AttentionMemory } from "../attention/attention.js";
+import type { Module } from "../nn/module.js";
+import type { Rng } from "../tensor/rng.js";
 import type { Tensor } from "../tensor/tensor.js";
 
 /** What the encoder hands the decoder for one batch. */
@@ -41,3 +43,61 @@ export interface StepResult {
   /** Attention weights over the source [B, S], or null for the fixed-vector decoder. */
   weights: Tensor | null;
 }
+
+/** The padded id tensors a model reads (a subset of data/batching's Batch). */
+export interface SourceBatch {
+  batchSize: number;
+  srcLen: number;
+  src: Int32Array;
+  srcLengths: Int32Array;
+  srcMask: Uint8Array;
+}
+
+export interface TargetBatch extends SourceBatch {
+  tgtLen: number;
+  tgtIn: Int32Array;
+}
+
+export interface TeacherForcedOutput {
+  /** Logits [B·T, V], row b·T + t. */
+  logits: Tensor;
+  /** Cross-attention weights per target step, each [B, S] (null for the fixed-vector decoder). */
+  attention: Tensor[] | null;
+}
+
+export interface TeacherForcingOptions {
+  /** Probability of feeding the model's own previous prediction (scheduled sampling, Bengio et al. 2015). */
+  samplingProb?: number;
+  rng?: Rng;
+}
+
+
+/** One attention matrix of one sentence: weights[query position][key position]. */
+export interface AttentionMap {
+  kind: "cross" | "encoder-self" | "decoder-self";
+  layer: number;
+  head: number;
+  weights: number[][];
+}
+
+/** What a decoder offers for step-by-step decoding (greedy, beam search). */
+export interface StepDecoder {
+  init(enc: EncodedBatch): DecoderState;
+  /** Target embeddings: ids [...shape] → [...shape, E]. */
+  embed(ids: Int32Array, shape: readonly number[]): Tensor;
+  /** One step from the embedded previous token [B, E] at output position t. */
+  step(emb: Tensor, state: DecoderState, t: number): StepResult;
+  /** Logits [..., V] from step features [..., F]. */
+  logits(features: Tensor): Tensor;
+}
+
+/** Any trainable translation model: recurrent Seq2Seq or the Transformer. */
+export type TranslationModel = Module & {
+  /** Named random streams (dropout), saved in checkpoints for exact resume. */
+  readonly randomStreams: Record<string, Rng>;
+  readonly decoder: StepDecoder;
+  encodeBatch(batch: SourceBatch): EncodedBatch;
+  forward(batch: TargetBatch, opts?: TeacherForcingOptions): TeacherForcedOutput;
+  /** All attention maps of a teacher-forced pass, per sentence (rows: target steps incl. </s>; columns: real source positions). */
+  attentionMaps(batch: TargetBatch & { tgtLengths: Int32Array }): AttentionMap[][];
+};

@@ -5,12 +5,12 @@ import type { Config } from "../config/schema.js";
 import { TextPipeline } from "../data/textPipeline.js";
 import { UserError } from "../errors.js";
 import { buildModel } from "../models/build.js";
-import type { Seq2Seq } from "../models/seq2seq.js";
+import type { TranslationModel } from "../models/types.js";
 import { loadCheckpoint, resolveCheckpointDir, restoreModel } from "./checkpoint.js";
 import { readJson, type RunInfo } from "./runFolder.js";
 
 export interface InferenceModel {
-  model: Seq2Seq;
+  model: TranslationModel;
   pipeline: TextPipeline;
   config: Config;
   checkpointDir: string;

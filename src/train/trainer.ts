@@ -8,7 +8,7 @@ import { TextPipeline } from "../data/textPipeline.js";
 import { PAD } from "../data/vocab.js";
 import { UserError } from "../errors.js";
 import { buildModel } from "../models/build.js";
-import type { Seq2Seq } from "../models/seq2seq.js";
+import type { TranslationModel } from "../models/types.js";
 import { crossEntropy } from "../ops/index.js";
 import { clipGradNorm } from "../optim/clip.js";
 import type { Optimizer } from "../optim/optimizer.js";
@@ -268,7 +268,7 @@ function formatSeconds(s: number): string {
 export type StepOutcome = { ok: true; loss: number; gradNorm: number } | { ok: false; what: "loss" | "gradient norm"; value: number };
 
 /** One optimizer update on one batch. The weights are untouched when the loss or gradient is not finite. */
-export function trainStep(model: Seq2Seq, batch: Batch, optimizer: Optimizer, scheduler: LrScheduler, config: Config, samplingRng: Rng): StepOutcome {
+export function trainStep(model: TranslationModel, batch: Batch, optimizer: Optimizer, scheduler: LrScheduler, config: Config, samplingRng: Rng): StepOutcome {
   const t = config.training;
   model.train();
   const { logits } = model.forward(batch, { samplingProb: t.scheduledSampling, rng: samplingRng });
@@ -285,7 +285,7 @@ export function trainStep(model: Seq2Seq, batch: Batch, optimizer: Optimizer, sc
 }
 
 /** Load the last checkpoint into the model, optimizer, schedule and RNG streams. */
-function restore(paths: RunPaths, model: Seq2Seq, optimizer: Optimizer, scheduler: LrScheduler, samplingRng: Rng): Progress {
+function restore(paths: RunPaths, model: TranslationModel, optimizer: Optimizer, scheduler: LrScheduler, samplingRng: Rng): Progress {
   const ckpt = loadCheckpoint(paths.last);
   restoreModel(model, ckpt);
   if (!ckpt.optimizerState) throw new UserError(`${paths.last}: the checkpoint has no optimizer state, so training cannot resume exactly`);

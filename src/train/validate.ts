@@ -10,7 +10,7 @@ import { WordTokenizer } from "../data/tokenizers/index.js";
 import { PAD } from "../data/vocab.js";
 import { translateExamples } from "../decode/translate.js";
 import { corpusBleu } from "../eval/bleu.js";
-import type { Seq2Seq } from "../models/seq2seq.js";
+import type { TranslationModel } from "../models/types.js";
 import { crossEntropy } from "../ops/index.js";
 import { attentionCsv, type AttentionMatrix } from "../viz/attentionCsv.js";
 
@@ -38,7 +38,7 @@ export function bleuTokens(text: string): string[] {
  * Validation: teacher-forced loss and perplexity over the whole split, then decoding (greedy or
  * beam, training.validBeam) of the first training.validLimit sentences for exact match and BLEU.
  */
-export function validate(model: Seq2Seq, split: EncodedSplit, pipeline: TextPipeline, config: Config, step = 0): ValidationResult {
+export function validate(model: TranslationModel, split: EncodedSplit, pipeline: TextPipeline, config: Config, step = 0): ValidationResult {
   const t = config.training;
   model.eval();
   try {
@@ -73,7 +73,7 @@ export function validate(model: Seq2Seq, split: EncodedSplit, pipeline: TextPipe
 }
 
 /** Greedy-decode the first output.attentionSamples validation sentences and write their cross-attention to attention/step-N.csv. */
-export function dumpValidationAttention(model: Seq2Seq, split: EncodedSplit, pipeline: TextPipeline, config: Config, dir: string, step: number): void {
+export function dumpValidationAttention(model: TranslationModel, split: EncodedSplit, pipeline: TextPipeline, config: Config, dir: string, step: number): void {
   const n = Math.min(config.output.attentionSamples, split.examples.length);
   if (n === 0 || config.model.decoder.type === "none") return;
   const examples = split.examples.slice(0, n);

@@ -1,7 +1,6 @@
 import { writeFileSync } from "node:fs";
-import type { Batch } from "../data/batching.js";
 import { collate } from "../data/batching.js";
-import { forcedDecode } from "../decode/forced.js";
+import { BOS, EOS } from "../data/vocab.js";
 import { decodeCorpus } from "../decode/translate.js";
 import { UserError } from "../errors.js";
 import { loadForInference } from "../train/loadForInference.js";
@@ -44,25 +43,32 @@ export async function runDumpAttention(o: DumpAttentionOptions): Promise<void> {
     return tab < 0 ? { src: l, tgt: null as string | null } : { src: l.slice(0, tab), tgt: l.slice(tab + 1) };
   });
   const sources = pairs.map((p) => pipeline.encodeSource(p.src));
-  const matrices: AttentionMatrix[] = [];
-  const srcTokens = (i: number) => Array.from(sources[i]!, (id) => pipeline.srcVocab.token(id));
-
+  // Targets: given ones as they are, the others decoded (greedy or beam). Attention is then read
+  // from one teacher-forced pass over (source, target), which reproduces the decoder's attention
+  // exactly and also yields every self-attention map of a Transformer.
+  const targets: Int32Array[] = pairs.map((p) => (p.tgt !== null ? pipeline.encodeTarget(p.tgt) : new Int32Array(0)));
   const free = pairs.map((p, i) => (p.tgt === null ? i : -1)).filter((i) => i >= 0);
   if (free.length > 0) {
     const lists = decodeCorpus(model, free.map((i) => sources[i]!), { beam: o.beam ?? 1, maxLen: config.decoding.maxLen, nBest: 1, batchSize: 32 });
-    free.forEach((i, k) => {
-      const h = lists[k]![0]!;
-      const tgt = [...h.tokens.map((id) => pipeline.tgtVocab.token(id)), "</s>"].slice(0, h.attention.length);
-      matrices.push({ sentence: i, kind: "cross", layer: 0, head: 0, targetTokens: tgt, sourceTokens: srcTokens(i), weights: h.attention });
-    });
+    free.forEach((i, k) => (targets[i] = Int32Array.from([BOS, ...lists[k]![0]!.tokens, EOS])));
   }
-  const forced = pairs.map((p, i) => (p.tgt !== null ? i : -1)).filter((i) => i >= 0);
-  for (const i of forced) {
-    const tgtIds = pipeline.encodeTarget(pairs[i]!.tgt!);
-    const batch: Batch = collate([{ src: sources[i]!, tgt: tgtIds, index: i }], [0]);
-    const r = forcedDecode(model, batch)[0]!;
-    const tgt = [...Array.from(tgtIds.subarray(1, tgtIds.length - 1), (id) => pipeline.tgtVocab.token(id)), "</s>"];
-    matrices.push({ sentence: i, kind: "cross", layer: 0, head: 0, targetTokens: tgt, sourceTokens: srcTokens(i), weights: r.attention });
+  const matrices: AttentionMatrix[] = [];
+  for (let start = 0; start < pairs.length; start += 32) {
+    const idx = pairs.slice(start, start + 32).map((_, k) => start + k);
+    const examples = idx.map((i) => ({ src: sources[i]!, tgt: targets[i]!, index: i }));
+    const maps = model.attentionMaps(collate(examples, examples.map((_, k) => k)));
+    idx.forEach((i, k) => {
+      const srcTokens = Array.from(sources[i]!, (id) => pipeline.srcVocab.token(id));
+      const tgtIds = Array.from(targets[i]!.subarray(1), (id) => pipeline.tgtVocab.token(id)); // w1 … wn </s>
+      const tgtIn = Array.from(targets[i]!.subarray(0, targets[i]!.length - 1), (id) => pipeline.tgtVocab.token(id)); // <s> w1 … wn
+      for (const m of maps[k]!) {
+        // Rows are target steps (the token each step emits); encoder self-attention rows are source tokens;
+        // decoder self-attention rows and columns are the decoder's input tokens.
+        const rows = m.kind === "encoder-self" ? srcTokens : m.kind === "decoder-self" ? tgtIn : tgtIds;
+        const cols = m.kind === "decoder-self" ? tgtIn : srcTokens;
+        matrices.push({ sentence: i, kind: m.kind, layer: m.layer, head: m.head, targetTokens: rows, sourceTokens: cols, weights: m.weights });
+      }
+    });
   }
   matrices.sort((a, b) => a.sentence - b.sentence);
   const selected = matrices.filter((m) => (o.kind === undefined || m.kind === o.kind) && (o.layer === undefined || m.layer === o.layer) && (o.head === undefined || m.head === o.head));

@@ -9,7 +9,7 @@ import { translateExamples } from "../decode/translate.js";
 import { UserError } from "../errors.js";
 import { corpusAttentionMassOnGold, type GoldAlignment } from "../eval/alignment.js";
 import { corpusBleu } from "../eval/bleu.js";
-import type { Seq2Seq } from "../models/seq2seq.js";
+import type { TranslationModel } from "../models/types.js";
 import { loadForInference } from "../train/loadForInference.js";
 import { bleuTokens, validate } from "../train/validate.js";
 
@@ -61,7 +61,7 @@ export async function runEval(o: EvalOptions): Promise<void> {
 }
 
 /** Exact match and BLEU per bucket of source length (tokens, </s> not counted). */
-function lengthBuckets(model: Seq2Seq, split: EncodedSplit, pipeline: TextPipeline, limit: number, beam: number, maxLen: number, width: number): Bucket[] {
+function lengthBuckets(model: TranslationModel, split: EncodedSplit, pipeline: TextPipeline, limit: number, beam: number, maxLen: number, width: number): Bucket[] {
   const examples = split.examples.slice(0, limit);
   const hyps = translateExamples(model, examples, { beam, maxLen, batchSize: 32 });
   const groups = new Map<number, { exact: number; hyp: string[][]; ref: string[][] }>();
@@ -110,7 +110,7 @@ export function readPharaoh(file: string): GoldAlignment[] {
  * source words (micro-averaged over target words that have a gold link; the </s> row and column
  * are not part of the gold alignment and do not count).
  */
-function attentionMassOnGold(model: Seq2Seq, split: EncodedSplit, file: string, limit: number): number {
+function attentionMassOnGold(model: TranslationModel, split: EncodedSplit, file: string, limit: number): number {
   const gold = readPharaoh(file);
   if (gold.length !== split.pairs.length) {
     throw new UserError(`--alignments ${file}: ${gold.length} lines, but the split has ${split.pairs.length} pairs (the file must be line-aligned with the split)`);

@@ -6,7 +6,7 @@ import { decodeCorpus, translateExamples } from "../../src/decode/translate.js";
 import { forcedAttention, forcedDecode } from "../../src/decode/forced.js";
 import { greedyDecode } from "../../src/decode/greedy.js";
 import type { Hypothesis } from "../../src/decode/types.js";
-import type { Seq2Seq } from "../../src/models/seq2seq.js";
+import type { TranslationModel } from "../../src/models/types.js";
 import { heldOut, trainedTinyModel } from "./tinyModel.js";
 
 const MAX_LEN = 20;
@@ -31,7 +31,7 @@ function expectSameHypothesis(a: Hypothesis, b: Hypothesis, tol: number): void {
  * this fails if beam search ever continues a hypothesis from another beam's state row.
  * Returns how many hypotheses were checked.
  */
-function expectForcedConsistent(model: Seq2Seq, srcs: Int32Array[], lists: Hypothesis[][]): number {
+function expectForcedConsistent(model: TranslationModel, srcs: Int32Array[], lists: Hypothesis[][]): number {
   const pairs = lists.flatMap((l, i) => l.filter((h) => h.finished).map((hyp) => ({ src: srcs[i]!, hyp })));
   const examples: Example[] = pairs.map((p, i) => ({ src: p.src, tgt: Int32Array.from([1, ...p.hyp.tokens, 2]), index: i }));
   forcedDecode(model, collate(examples, examples.map((_, i) => i))).forEach((f, j) => {
@@ -43,7 +43,7 @@ function expectForcedConsistent(model: Seq2Seq, srcs: Int32Array[], lists: Hypot
 }
 
 describe("decoding a tiny trained Bahdanau model", () => {
-  let model: Seq2Seq;
+  let model: TranslationModel;
   beforeAll(() => {
     // 150 steps: good enough to decode sensibly, still wrong on longer held-out sentences.
     model = trainedTinyModel({ decoder: { type: "bahdanau" } }, 150);

@@ -1,5 +1,5 @@
 import type { DecodableModel } from "../../src/decode/types.js";
-import type { SourceBatch } from "../../src/models/seq2seq.js";
+import type { SourceBatch } from "../../src/models/types.js";
 import type { DecoderState, EncodedBatch, StepResult } from "../../src/models/types.js";
 import { matmul, softmax } from "../../src/ops/index.js";
 import { Tensor } from "../../src/tensor/tensor.js";

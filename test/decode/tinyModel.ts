@@ -1,7 +1,7 @@
 import { ConfigSchema } from "../../src/config/schema.js";
 import type { Example } from "../../src/data/batching.js";
 import { buildModel } from "../../src/models/build.js";
-import type { Seq2Seq } from "../../src/models/seq2seq.js";
+import type { TranslationModel } from "../../src/models/types.js";
 import { crossEntropy } from "../../src/ops/index.js";
 import { Adam } from "../../src/optim/adam.js";
 import { clipGradNorm } from "../../src/optim/clip.js";
@@ -16,7 +16,7 @@ const small = { encoder: { embeddingSize: 16, hiddenSize: 16 }, decoder: { embed
  * A small model trained for `steps` Adam steps on the reversal task of test/models — few
  * enough that it still makes mistakes, so greedy and beam search can disagree.
  */
-export function trainedTinyModel(overrides: { encoder?: object; decoder?: object; attention?: object }, steps: number, seed = 7): Seq2Seq {
+export function trainedTinyModel(overrides: { encoder?: object; decoder?: object; attention?: object }, steps: number, seed = 7): TranslationModel {
   const model = ConfigSchema.parse({
     data: { train: "x" },
     model: {

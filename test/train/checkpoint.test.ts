@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ConfigSchema, type Config } from "../../src/config/schema.js";
 import { UserError } from "../../src/errors.js";
 import { buildModel } from "../../src/models/build.js";
-import type { Seq2Seq } from "../../src/models/seq2seq.js";
+import type { TranslationModel } from "../../src/models/types.js";
 import { crossEntropy } from "../../src/ops/index.js";
 import { Adam, clipGradNorm, createScheduler, type Optimizer } from "../../src/optim/index.js";
 import { Rng } from "../../src/tensor/rng.js";
@@ -44,7 +44,7 @@ function config(model: Record<string, unknown> = {}): Config {
 
 const batches = fixedBatches(tinyReverseExamples(24, V, 2, 4, 3), 8);
 
-function trainStep(model: Seq2Seq, opt: Optimizer, s: number): void {
+function trainStep(model: TranslationModel, opt: Optimizer, s: number): void {
   const batch = batches[s % batches.length]!;
   const loss = crossEntropy(model.forward(batch).logits, batch.tgtOut, { ignoreIndex: 0 });
   opt.zeroGrad();
@@ -84,7 +84,7 @@ function input(t: ReturnType<typeof trained>, extra: Record<string, unknown> = {
 }
 
 const bits = (a: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(a as Float32Array).buffer));
-const weightBits = (m: Seq2Seq) => m.namedParameters().map(([n, t]) => [n, bits(t.data)]);
+const weightBits = (m: TranslationModel) => m.namedParameters().map(([n, t]) => [n, bits(t.data)]);
 
 function userErrorOf(fn: () => unknown): UserError {
   try {
