@@ -130,6 +130,11 @@ function checkCombinations(c: Config, source: string): void {
     fail(`vocab.shared: a shared vocabulary needs the same tokenizer type on both sides; got ${c.tokenizer.source.type} and ${c.tokenizer.target.type}`);
   }
   const { score, scope } = c.model.attention;
+  if (enc === "transformer") {
+    const d = c.model.encoder.hiddenSize;
+    if (c.model.decoder.hiddenSize !== d) fail(`model.decoder.hiddenSize: the Transformer's decoder works in d_model = model.encoder.hiddenSize = ${d}; got ${c.model.decoder.hiddenSize}`);
+    if (d % c.model.transformer.heads !== 0) fail(`model.transformer.heads: d_model ${d} must be divisible by the number of heads; got ${c.model.transformer.heads}`);
+  }
   if (dec === "none" && c.model.decoder.bridge === "none") fail('model.decoder.bridge: the "none" decoder sees the source only through the bridge; expected "linear-tanh"');
   if (scope === "local-p" && c.model.attention.window < 1) fail("model.attention.window: local-p needs a window of at least 1 (σ = D/2)");
   if (dec === "bahdanau" && scope !== "global") fail(`model.attention.scope: local attention is Luong's (decoder "luong"); got "${scope}" with decoder "bahdanau"`);

@@ -73,7 +73,7 @@ export const EncoderSchema = z
   .strictObject({
     type: z.enum(ENCODER_TYPES).default("gru").describe("Recurrent cell (gru, lstm) or a Transformer encoder."),
     embeddingSize: positiveInt().default(64).describe("Source embedding size."),
-    hiddenSize: positiveInt().default(128).describe("Hidden size per direction (recurrent) or d_model (Transformer)."),
+    hiddenSize: positiveInt().default(128).describe("Hidden size per direction (recurrent) or d_model (Transformer; embeddings then have d_model features and embeddingSize is not used)."),
     layers: positiveInt().default(1).describe("Stacked layers."),
     bidirectional: z.boolean().default(true).describe("Recurrent only: run a backward RNN too and concatenate both directions."),
     dropout: prob().default(0).describe("Dropout on embeddings and between layers."),

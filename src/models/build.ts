@@ -7,6 +7,7 @@ import type { RecurrentDecoder, RecurrentDecoderOptions } from "./decoders/recur
 import { ThoughtVectorDecoder } from "./decoders/thoughtVector.js";
 import { RecurrentEncoder } from "./encoder.js";
 import { Seq2Seq } from "./seq2seq.js";
+import { TransformerSeq2Seq } from "./transformer/transformerSeq2Seq.js";
 import type { TranslationModel } from "./types.js";
 
 export interface VocabSizes {
@@ -18,7 +19,29 @@ export interface VocabSizes {
 export function buildModel(model: ModelConfig, vocab: VocabSizes, seed: number): TranslationModel {
   const rng = new Rng(seed).fork("model");
   const enc = model.encoder;
-  if (enc.type === "transformer") throw new UserError('model.encoder.type: "transformer" is not implemented yet');
+  if (enc.type === "transformer") {
+    const t = model.transformer;
+    return new TransformerSeq2Seq(
+      {
+        srcVocab: vocab.source,
+        tgtVocab: vocab.target,
+        dModel: enc.hiddenSize,
+        heads: t.heads,
+        ffSize: t.ffSize,
+        encoderLayers: enc.layers,
+        decoderLayers: model.decoder.layers,
+        dropout: t.dropout,
+        activation: t.activation,
+        normFirst: t.normFirst,
+        positions: t.positions,
+        maxRelativeDistance: t.maxRelativeDistance,
+        maxPositions: t.maxPositions,
+        tieEmbeddings: model.decoder.tieEmbeddings,
+      },
+      rng.fork("transformer"),
+      rng.fork("dropout"),
+    );
+  }
   if (enc.selfAttentionLayers > 0) throw new UserError("model.encoder.selfAttentionLayers: the hybrid encoder is not implemented yet");
   if (model.attention.score === "multihead") throw new UserError('model.attention.score: "multihead" is not implemented yet');
   const encRng = rng.fork("encoder");
@@ -53,7 +76,7 @@ export function buildModel(model: ModelConfig, vocab: VocabSizes, seed: number):
       decoder = new LuongDecoder(opts, decRng);
       break;
     case "transformer":
-      throw new UserError('model.decoder.type: "transformer" is not implemented yet');
+      throw new UserError('model.decoder.type: "transformer" needs model.encoder.type "transformer"');
   }
   return new Seq2Seq(encoder, decoder, { encoder: encRng, decoder: decRng });
 }

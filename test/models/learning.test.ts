@@ -55,3 +55,20 @@ describe("recurrent models learn a tiny reversal task", () => {
     });
   }
 });
+
+describe("the Transformer learns a tiny task", () => {
+  for (const positions of ["sinusoidal", "learned", "relative"] as const) {
+    it(`copy-reverse with ${positions} positions: loss falls by at least half`, () => {
+      const cfg = ConfigSchema.parse({
+        data: { train: "x" },
+        model: {
+          encoder: { type: "transformer", hiddenSize: 16, layers: 1 },
+          decoder: { type: "transformer", hiddenSize: 16, layers: 1 },
+          transformer: { heads: 2, ffSize: 32, dropout: 0, positions, maxRelativeDistance: 6 },
+        },
+      }).model;
+      const { first, last } = trainTiny(cfg, 300);
+      expect(last).toBeLessThan(first / 2);
+    });
+  }
+});

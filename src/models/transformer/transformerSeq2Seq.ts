@@ -1,0 +1,202 @@
+import { causalMask } from "../../attention/scaledDotProduct.js";
+import { noGrad } from "../../autograd/tape.js";
+import { Embedding } from "../../nn/embedding.js";
+import { normal_ } from "../../nn/init.js";
+import { LayerNorm } from "../../nn/layerNorm.js";
+import { Module, ModuleList } from "../../nn/module.js";
+import { LearnedPositions } from "../../nn/positions/learned.js";
+import { SinusoidalPositions } from "../../nn/positions/sinusoidal.js";
+import { TransformerDecoderLayer } from "../../nn/transformer/decoderLayer.js";
+import { TransformerEncoderLayer } from "../../nn/transformer/encoderLayer.js";
+import { dropout, mean, mulScalar, reshape, slice } from "../../ops/index.js";
+import type { Rng } from "../../tensor/rng.js";
+import type { Tensor } from "../../tensor/tensor.js";
+import { OutputLayer } from "../outputLayer.js";
+import type { AttentionMap, EncodedBatch, SourceBatch, TargetBatch, TeacherForcedOutput, TranslationModel } from "../types.js";
+import { TransformerStepDecoder } from "./stepDecoder.js";
+
+export interface TransformerOptions {
+  srcVocab: number;
+  tgtVocab: number;
+  dModel: number;
+  heads: number;
+  ffSize: number;
+  encoderLayers: number;
+  decoderLayers: number;
+  dropout: number;
+  activation: "relu" | "gelu";
+  normFirst: boolean;
+  positions: "sinusoidal" | "learned" | "relative";
+  maxRelativeDistance: number;
+  maxPositions: number;
+  tieEmbeddings: boolean;
+}
+
+/** Per-layer attention weights of one teacher-forced pass, each [B, heads, rows, cols]. */
+export interface TransformerAttention {
+  encoderSelf: Tensor[];
+  decoderSelf: Tensor[];
+  cross: Tensor[];
+}
+
+/**
+ * The Transformer (Vaswani et al. 2017): embeddings scaled by √d_model plus positions, an encoder
+ * stack of self-attention layers and a decoder stack of masked self-attention + cross-attention
+ * layers, then the output projection (optionally tied to the target embeddings, §3.4).
+ * With pre-norm layers each stack ends in a LayerNorm, as in torch.nn.Transformer.
+ * Parameter names: src_embed.weight, tgt_embed.weight, (src_pos.weight, tgt_pos.weight),
+ * encoder.layers.N.self_attn.in_proj_weight …, encoder.norm.*, decoder.layers.N.multihead_attn.* …,
+ * decoder.norm.*, output.weight / output.bias.
+ */
+export class TransformerSeq2Seq extends Module implements TranslationModel {
+  readonly srcEmbed: Embedding;
+  readonly tgtEmbed: Embedding;
+  readonly srcPos: SinusoidalPositions | LearnedPositions | null;
+  readonly tgtPos: SinusoidalPositions | LearnedPositions | null;
+  readonly encoderLayers: ModuleList<TransformerEncoderLayer>;
+  readonly decoderLayers: ModuleList<TransformerDecoderLayer>;
+  readonly encoderNorm: LayerNorm | null;
+  readonly decoderNorm: LayerNorm | null;
+  readonly output: OutputLayer;
+  readonly decoder: TransformerStepDecoder;
+  readonly randomStreams: Record<string, Rng>;
+  private readonly scale: number;
+
+  constructor(readonly opts: TransformerOptions, rng: Rng, private readonly dropoutRng: Rng) {
+    super();
+    const d = opts.dModel;
+    this.scale = Math.sqrt(d);
+    // Embeddings start at N(0, 1/d) so that after the √d scaling their entries are O(1), like the
+    // positions they are added to (fairseq's init; PyTorch's nn.Embedding default would be N(0, 1)).
+    this.srcEmbed = this.module("src_embed", new Embedding(opts.srcVocab, d, rng, { paddingIdx: 0 }));
+    this.tgtEmbed = this.module("tgt_embed", new Embedding(opts.tgtVocab, d, rng, { paddingIdx: 0 }));
+    for (const e of [this.srcEmbed, this.tgtEmbed]) {
+      normal_(e.weight, rng, 0, 1 / Math.sqrt(d));
+      e.weight.data.fill(0, 0, d);
+    }
+    if (opts.positions === "learned") {
+      this.srcPos = this.module("src_pos", new LearnedPositions(opts.maxPositions, d, rng, { std: 0.1 }));
+      this.tgtPos = this.module("tgt_pos", new LearnedPositions(opts.maxPositions, d, rng, { std: 0.1 }));
+    } else if (opts.positions === "sinusoidal") {
+      this.srcPos = new SinusoidalPositions(opts.maxPositions, d);
+      this.tgtPos = this.srcPos;
+    } else {
+      this.srcPos = null;
+      this.tgtPos = null;
+    }
+    const layerOpts = {
+      dropout: opts.dropout,
+      activation: opts.activation,
+      normFirst: opts.normFirst,
+      dropoutRng,
+      relative: opts.positions === "relative" ? { maxDistance: opts.maxRelativeDistance } : null,
+    };
+    const enc = new ModuleList<TransformerEncoderLayer>();
+    for (let l = 0; l < opts.encoderLayers; l++) enc.push(new TransformerEncoderLayer(d, opts.heads, opts.ffSize, rng, layerOpts));
+    const dec = new ModuleList<TransformerDecoderLayer>();
+    for (let l = 0; l < opts.decoderLayers; l++) dec.push(new TransformerDecoderLayer(d, opts.heads, opts.ffSize, rng, layerOpts));
+    const encoder = this.module("encoder", new TransformerStack());
+    this.encoderLayers = encoder.add("layers", enc);
+    this.encoderNorm = opts.normFirst ? encoder.add("norm", new LayerNorm(d)) : null;
+    const decoder = this.module("decoder", new TransformerStack());
+    this.decoderLayers = decoder.add("layers", dec);
+    this.decoderNorm = opts.normFirst ? decoder.add("norm", new LayerNorm(d)) : null;
+    this.output = this.module("output", new OutputLayer(d, opts.tgtVocab, rng, opts.tieEmbeddings ? this.tgtEmbed.weight : null));
+    this.decoder = new TransformerStepDecoder(this);
+    this.randomStreams = { dropout: dropoutRng };
+  }
+
+  /** Embeddings · √d plus positions starting at `offset`, then dropout: ids [B·T] → [B, T, d]. */
+  embedTokens(which: "src" | "tgt", ids: Int32Array, batch: number, len: number, offset = 0): Tensor {
+    const emb = which === "src" ? this.srcEmbed : this.tgtEmbed;
+    return this.scaleAndPosition(which, emb.forward(ids, [batch, len]), offset);
+  }
+
+  /** Raw embeddings [B, T, d] → · √d (§3.4) + positions offset … offset+T−1 (§3.5), then dropout. */
+  scaleAndPosition(which: "src" | "tgt", emb: Tensor, offset: number): Tensor {
+    const pos = which === "src" ? this.srcPos : this.tgtPos;
+    let x = mulScalar(emb, this.scale);
+    if (pos) x = pos.forward(x, offset);
+    return dropout(x, this.opts.dropout, this.dropoutRng, this.training);
+  }
+
+  encodeBatch(batch: SourceBatch): EncodedBatch {
+    return this.encode(batch).enc;
+  }
+
+  private encode(batch: SourceBatch): { enc: EncodedBatch; weights: Tensor[] } {
+    let x = this.embedTokens("src", batch.src, batch.batchSize, batch.srcLen);
+    const weights: Tensor[] = [];
+    for (const layer of this.encoderLayers) {
+      const r = layer.forward(x, { keyPaddingMask: batch.srcMask });
+      x = r.output;
+      weights.push(r.weights);
+    }
+    if (this.encoderNorm) x = this.encoderNorm.forward(x);
+    return { enc: { outputs: x, finalH: [], finalC: null, padMask: batch.srcMask, lengths: batch.srcLengths }, weights };
+  }
+
+  forward(batch: TargetBatch): TeacherForcedOutput {
+    const r = this.run(batch);
+    const [B, T] = [batch.batchSize, batch.tgtLen];
+    // Cross-attention of the last layer, averaged over heads, per step [B, S] (what a heatmap shows).
+    const last = r.attention.cross[r.attention.cross.length - 1];
+    let attention: Tensor[] | null = null;
+    if (last) {
+      const S = batch.srcLen;
+      const avg = reshape(mean(last, 1), [B, T, S]);
+      attention = Array.from({ length: T }, (_, t) => reshape(slice(avg, 1, t, t + 1), [B, S]));
+    }
+    return { logits: reshape(r.logits, [B * T, this.opts.tgtVocab]), attention };
+  }
+
+  /** Teacher-forced pass over tgtIn with a causal mask: logits [B, T, V] and every attention map. */
+  run(batch: TargetBatch): { logits: Tensor; attention: TransformerAttention } {
+    const { enc, weights: encoderSelf } = this.encode(batch);
+    const [B, T] = [batch.batchSize, batch.tgtLen];
+    const tgtPad = new Uint8Array(B * T);
+    for (let i = 0; i < tgtPad.length; i++) tgtPad[i] = batch.tgtIn[i] === 0 ? 1 : 0;
+    let y = this.embedTokens("tgt", batch.tgtIn, B, T);
+    const decoderSelf: Tensor[] = [];
+    const cross: Tensor[] = [];
+    const tgtMask = causalMask(T, T);
+    for (const layer of this.decoderLayers) {
+      const r = layer.forward(y, enc.outputs, { tgtMask, tgtKeyPaddingMask: tgtPad, memoryKeyPaddingMask: batch.srcMask });
+      y = r.output;
+      decoderSelf.push(r.selfWeights);
+      cross.push(r.crossWeights);
+    }
+    if (this.decoderNorm) y = this.decoderNorm.forward(y);
+    return { logits: this.output.forward(y), attention: { encoderSelf, decoderSelf, cross } };
+  }
+
+  attentionMaps(batch: TargetBatch & { tgtLengths: Int32Array }): AttentionMap[][] {
+    const { attention } = noGrad(() => this.run(batch));
+    const [S, T] = [batch.srcLen, batch.tgtLen];
+    const H = this.opts.heads;
+    const read = (w: Tensor, b: number, h: number, rows: number, cols: number, width: number, height: number): number[][] =>
+      Array.from({ length: rows }, (_, i) => Array.from(w.data.subarray(((b * H + h) * height + i) * width, ((b * H + h) * height + i) * width + cols)));
+    return Array.from({ length: batch.batchSize }, (_, b) => {
+      const srcLen = batch.srcLengths[b]!;
+      const tgtLen = batch.tgtLengths[b]!;
+      const maps: AttentionMap[] = [];
+      attention.encoderSelf.forEach((w, layer) => {
+        for (let head = 0; head < H; head++) maps.push({ kind: "encoder-self", layer, head, weights: read(w, b, head, srcLen, srcLen, S, S) });
+      });
+      attention.decoderSelf.forEach((w, layer) => {
+        for (let head = 0; head < H; head++) maps.push({ kind: "decoder-self", layer, head, weights: read(w, b, head, tgtLen, tgtLen, T, T) });
+      });
+      attention.cross.forEach((w, layer) => {
+        for (let head = 0; head < H; head++) maps.push({ kind: "cross", layer, head, weights: read(w, b, head, tgtLen, srcLen, S, T) });
+      });
+      return maps;
+    });
+  }
+}
+
+/** A named container ("layers", "norm") so parameter names read encoder.layers.0.… like torch.nn.TransformerEncoder. */
+class TransformerStack extends Module {
+  add<M extends Module>(name: string, m: M): M {
+    return this.module(name, m);
+  }
+}
