@@ -7,3 +7,5 @@ export { DotScore } from "./dot.js";
 export { ScaledDotScore } from "./scaledDot.js";
 export { GeneralScore } from "./general.js";
 export { BilinearScore } from "./bilinear.js";
+export { MultiheadAttention, splitHeads, mergeHeads, type MultiheadAttentionOptions, type MultiheadForwardOptions, type MultiheadOutput, type MultiheadStep, type KeyValue } from "./multihead.js";
+export { scaledDotProductAttention, attentionMask, causalMask, type AttentionDropout, type ScaledDotProductOptions, type ScaledDotProductResult } from "./scaledDotProduct.js";
