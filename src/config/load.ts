@@ -133,6 +133,7 @@ function checkCombinations(c: Config, source: string): void {
   if (enc === "transformer") {
     const d = c.model.encoder.hiddenSize;
     if (c.model.decoder.hiddenSize !== d) fail(`model.decoder.hiddenSize: the Transformer's decoder works in d_model = model.encoder.hiddenSize = ${d}; got ${c.model.decoder.hiddenSize}`);
+    if (c.training.scheduledSampling > 0) fail("training.scheduledSampling: not available for the Transformer (its teacher-forced pass is parallel over positions); expected 0");
     if (d % c.model.transformer.heads !== 0) fail(`model.transformer.heads: d_model ${d} must be divisible by the number of heads; got ${c.model.transformer.heads}`);
   }
   if (dec === "none" && c.model.decoder.bridge === "none") fail('model.decoder.bridge: the "none" decoder sees the source only through the bridge; expected "linear-tanh"');

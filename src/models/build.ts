@@ -42,11 +42,18 @@ export function buildModel(model: ModelConfig, vocab: VocabSizes, seed: number):
       rng.fork("dropout"),
     );
   }
-  if (enc.selfAttentionLayers > 0) throw new UserError("model.encoder.selfAttentionLayers: the hybrid encoder is not implemented yet");
-  if (model.attention.score === "multihead") throw new UserError('model.attention.score: "multihead" is not implemented yet');
   const encRng = rng.fork("encoder");
   const encoder = new RecurrentEncoder(
-    { vocabSize: vocab.source, embeddingSize: enc.embeddingSize, hiddenSize: enc.hiddenSize, layers: enc.layers, bidirectional: enc.bidirectional, cell: enc.type, dropout: enc.dropout },
+    {
+      vocabSize: vocab.source,
+      embeddingSize: enc.embeddingSize,
+      hiddenSize: enc.hiddenSize,
+      layers: enc.layers,
+      bidirectional: enc.bidirectional,
+      cell: enc.type,
+      dropout: enc.dropout,
+      selfAttention: { layers: enc.selfAttentionLayers, heads: model.transformer.heads, ffSize: model.transformer.ffSize, dropout: model.transformer.dropout, activation: model.transformer.activation, normFirst: model.transformer.normFirst },
+    },
     encRng,
   );
   const dec = model.decoder;
@@ -62,6 +69,7 @@ export function buildModel(model: ModelConfig, vocab: VocabSizes, seed: number):
     tieEmbeddings: dec.tieEmbeddings,
     attention: model.attention,
     inputFeeding: dec.inputFeeding,
+    multihead: { heads: model.transformer.heads, dropout: model.transformer.dropout },
   };
   const decRng = rng.fork("decoder");
   let decoder: RecurrentDecoder;

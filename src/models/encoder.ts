@@ -1,7 +1,8 @@
 import { Embedding } from "../nn/embedding.js";
 import { GRU } from "../nn/gru.js";
 import { LSTM } from "../nn/lstm.js";
-import { Module } from "../nn/module.js";
+import { Module, ModuleList } from "../nn/module.js";
+import { TransformerEncoderLayer } from "../nn/transformer/encoderLayer.js";
 import { concat, dropout, reshape, slice } from "../ops/index.js";
 import type { Rng } from "../tensor/rng.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -15,6 +16,8 @@ export interface RecurrentEncoderOptions {
   bidirectional: boolean;
   cell: "gru" | "lstm";
   dropout: number;
+  /** Hybrid: Transformer encoder layers on top of the RNN outputs (0 = none). */
+  selfAttention?: { layers: number; heads: number; ffSize: number; dropout: number; activation: "relu" | "gelu"; normFirst: boolean };
 }
 
 /**
@@ -26,6 +29,9 @@ export class RecurrentEncoder extends Module {
   readonly embedding: Embedding;
   readonly rnn: GRU | LSTM;
   readonly outputSize: number;
+  readonly selfAttention: ModuleList<TransformerEncoderLayer> | null;
+  /** Self-attention weights [B, heads, S, S] per hybrid layer from the last encode() (for dumps). */
+  lastSelfAttention: Tensor[] = [];
 
   constructor(readonly opts: RecurrentEncoderOptions, private readonly rng: Rng) {
     super();
@@ -33,6 +39,16 @@ export class RecurrentEncoder extends Module {
     const rnnOpts = { numLayers: opts.layers, bidirectional: opts.bidirectional, dropout: opts.dropout };
     this.rnn = this.module("rnn", opts.cell === "gru" ? new GRU(opts.embeddingSize, opts.hiddenSize, rng, rnnOpts) : new LSTM(opts.embeddingSize, opts.hiddenSize, rng, rnnOpts));
     this.outputSize = opts.hiddenSize * (opts.bidirectional ? 2 : 1);
+    const sa = opts.selfAttention;
+    this.selfAttention = null;
+    if (sa && sa.layers > 0) {
+      // Recurrence then self-attention (Chen et al. 2018's "RNMT+ / Transformer hybrids"): the RNN
+      // supplies order, the self-attention layers let every position see every other directly.
+      const layers = new ModuleList<TransformerEncoderLayer>();
+      const layerOpts = { dropout: sa.dropout, activation: sa.activation, normFirst: sa.normFirst, dropoutRng: rng };
+      for (let l = 0; l < sa.layers; l++) layers.push(new TransformerEncoderLayer(this.outputSize, sa.heads, sa.ffSize, rng, layerOpts));
+      this.selfAttention = this.module("self_attention", layers);
+    }
   }
 
   /** src ids [B·S] (row-major, 0-padded), lengths [B], padMask [B·S] → encoder outputs and final states. */
@@ -40,10 +56,22 @@ export class RecurrentEncoder extends Module {
     const emb = dropout(this.embedding.forward(src, [batch, srcLen]), this.opts.dropout, this.rng, this.training);
     if (this.rnn instanceof LSTM) {
       const { output, hN, cN } = this.rnn.forward(emb, { lengths });
-      return { outputs: output, finalH: this.perLayer(hN, batch), finalC: this.perLayer(cN, batch), padMask, lengths };
+      return { outputs: this.attendSelf(output, padMask), finalH: this.perLayer(hN, batch), finalC: this.perLayer(cN, batch), padMask, lengths };
     }
     const { output, hN } = this.rnn.forward(emb, { lengths });
-    return { outputs: output, finalH: this.perLayer(hN, batch), finalC: null, padMask, lengths };
+    return { outputs: this.attendSelf(output, padMask), finalH: this.perLayer(hN, batch), finalC: null, padMask, lengths };
+  }
+
+  /** The hybrid's self-attention layers over the RNN outputs (identity without them). */
+  private attendSelf(x: Tensor, padMask: Uint8Array): Tensor {
+    this.lastSelfAttention = [];
+    if (!this.selfAttention) return x;
+    for (const layer of this.selfAttention) {
+      const r = layer.forward(x, { keyPaddingMask: padMask });
+      x = r.output;
+      this.lastSelfAttention.push(r.weights);
+    }
+    return x;
   }
 
   /** [layers·dirs, B, H] → per layer [B, dirs·H] (forward state first, as Bahdanau's h_j). */

@@ -68,18 +68,31 @@ export class Seq2Seq extends Module implements TranslationModel {
   }
 
   /**
-   * Every attention map of a teacher-forced pass, per sentence: one cross-attention matrix
-   * (layer 0, head 0) of [target steps × real source positions]; none for the fixed-vector decoder.
+   * Every attention map of a teacher-forced pass, per sentence: the cross-attention matrix
+   * (layer 0, head 0; heads averaged for the multihead score) of [target steps × real source
+   * positions] — none for the fixed-vector decoder — and, for hybrid encoders, each head of each
+   * encoder self-attention layer.
    */
   attentionMaps(batch: TargetBatch & { tgtLengths: Int32Array }): AttentionMap[][] {
     const { attention } = noGrad(() => this.forward(batch));
+    const selfMaps = this.encoder.lastSelfAttention;
     const S = batch.srcLen;
     return Array.from({ length: batch.batchSize }, (_, b) => {
-      if (!attention) return [];
-      const steps = batch.tgtLengths[b]!;
+      const maps: AttentionMap[] = [];
       const len = batch.srcLengths[b]!;
-      const weights = attention.slice(0, steps).map((w) => Array.from(w.data.subarray(b * S, b * S + len)));
-      return [{ kind: "cross", layer: 0, head: 0, weights }];
+      // Hybrid encoders: every head of every self-attention layer over the real source positions.
+      selfMaps.forEach((w, layer) => {
+        const H = w.shape[1]!;
+        for (let head = 0; head < H; head++) {
+          const base = (b * H + head) * S * S;
+          maps.push({ kind: "encoder-self", layer, head, weights: Array.from({ length: len }, (_, i) => Array.from(w.data.subarray(base + i * S, base + i * S + len))) });
+        }
+      });
+      if (attention) {
+        const steps = batch.tgtLengths[b]!;
+        maps.push({ kind: "cross", layer: 0, head: 0, weights: attention.slice(0, steps).map((w) => Array.from(w.data.subarray(b * S, b * S + len))) });
+      }
+      return maps;
     });
   }
 }

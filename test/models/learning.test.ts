@@ -42,6 +42,7 @@ describe("recurrent models learn a tiny reversal task", () => {
     ["luong + dot", { decoder: { type: "luong" }, attention: { score: "dot" } }],
     ["luong + bilinear, local-p", { decoder: { type: "luong" }, attention: { score: "bilinear", scope: "local-p", window: 3 } }],
     ["luong + scaled-dot, local-m", { decoder: { type: "luong", inputFeeding: false }, attention: { score: "scaled-dot", scope: "local-m", window: 6 } }],
+    ["hybrid: bi-GRU + self-attention encoder, bahdanau decoder with multihead cross-attention", { encoder: { selfAttentionLayers: 1 }, decoder: { type: "bahdanau" }, attention: { score: "multihead" } }],
   ];
   for (const [name, cfg] of cases) {
     it(`${name}: loss falls by at least half`, () => {
@@ -49,6 +50,7 @@ describe("recurrent models learn a tiny reversal task", () => {
         encoder: { ...small.encoder, ...(cfg.encoder as object) },
         decoder: { ...small.decoder, ...(cfg.decoder as object) },
         attention: { ...small.attention, ...(cfg.attention as object) },
+        transformer: { heads: 2, ffSize: 32, dropout: 0 },
       };
       const { first, last } = trainTiny(modelConfig(merged), 300);
       expect(last).toBeLessThan(first / 2);

@@ -2,7 +2,7 @@ import { concat } from "../../ops/index.js";
 import type { Rng } from "../../tensor/rng.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import type { DecoderState, StepResult } from "../types.js";
-import { RecurrentDecoder, type RecurrentDecoderOptions } from "./recurrentDecoder.js";
+import { contextSize, RecurrentDecoder, type RecurrentDecoderOptions } from "./recurrentDecoder.js";
 
 /**
  * Bahdanau, Cho & Bengio 2014 ("RNNsearch"), §3.1:
@@ -12,7 +12,8 @@ import { RecurrentDecoder, type RecurrentDecoderOptions } from "./recurrentDecod
  */
 export class BahdanauDecoder extends RecurrentDecoder {
   constructor(opts: RecurrentDecoderOptions, rng: Rng) {
-    super(opts, opts.embeddingSize + opts.encoderSize, opts.hiddenSize + opts.encoderSize + opts.embeddingSize, rng, true, opts.hiddenSize);
+    const ctx = contextSize(opts);
+    super(opts, opts.embeddingSize + ctx, opts.hiddenSize + ctx + opts.embeddingSize, rng, true, opts.hiddenSize);
   }
 
   step(emb: Tensor, state: DecoderState, t: number): StepResult {

@@ -3,7 +3,7 @@ import { concat, tanh } from "../../ops/index.js";
 import type { Rng } from "../../tensor/rng.js";
 import { Tensor } from "../../tensor/tensor.js";
 import type { DecoderState, StepResult } from "../types.js";
-import { RecurrentDecoder, type RecurrentDecoderOptions } from "./recurrentDecoder.js";
+import { contextSize, RecurrentDecoder, type RecurrentDecoderOptions } from "./recurrentDecoder.js";
 
 /**
  * Luong, Pham & Manning 2015, §3:
@@ -18,7 +18,7 @@ export class LuongDecoder extends RecurrentDecoder {
   constructor(opts: RecurrentDecoderOptions, rng: Rng) {
     const rnnInput = opts.embeddingSize + (opts.inputFeeding ? opts.hiddenSize : 0);
     super(opts, rnnInput, opts.hiddenSize, rng, true, opts.hiddenSize);
-    this.combine = this.module("combine", new Linear(opts.encoderSize + opts.hiddenSize, opts.hiddenSize, rng, { bias: false }));
+    this.combine = this.module("combine", new Linear(contextSize(opts) + opts.hiddenSize, opts.hiddenSize, rng, { bias: false }));
   }
 
   step(emb: Tensor, state: DecoderState, t: number): StepResult {

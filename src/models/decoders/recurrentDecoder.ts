@@ -1,4 +1,5 @@
 import { Attention } from "../../attention/attention.js";
+import { MultiheadCrossAttention } from "../../attention/multiheadCross.js";
 import { createScore } from "../../attention/registry.js";
 import { Embedding } from "../../nn/embedding.js";
 import { GRU } from "../../nn/gru.js";
@@ -25,6 +26,13 @@ export interface RecurrentDecoderOptions {
   tieEmbeddings: boolean;
   attention: { score: string; scope: "global" | "local-m" | "local-p"; window: number; size: number; rank: number };
   inputFeeding: boolean;
+  /** Heads and dropout of the "multihead" score. */
+  multihead: { heads: number; dropout: number };
+}
+
+/** Size of the context vector the attention returns: the encoder size, or the query size for multi-head attention. */
+export function contextSize(opts: RecurrentDecoderOptions): number {
+  return opts.attention.score === "multihead" ? opts.hiddenSize : opts.encoderSize;
 }
 
 /**
@@ -39,7 +47,7 @@ export abstract class RecurrentDecoder extends Module {
   readonly embedding: Embedding;
   readonly rnn: GRU | LSTM;
   readonly bridge: Bridge;
-  readonly attention: Attention | null = null;
+  readonly attention: Attention | MultiheadCrossAttention | null = null;
   readonly output: OutputLayer;
   protected readonly lstm: boolean;
 
@@ -50,7 +58,9 @@ export abstract class RecurrentDecoder extends Module {
     const rnnOpts = { numLayers: opts.layers, dropout: opts.dropout };
     this.rnn = this.module("rnn", this.lstm ? new LSTM(rnnInputSize, opts.hiddenSize, rng, rnnOpts) : new GRU(rnnInputSize, opts.hiddenSize, rng, rnnOpts));
     this.bridge = this.module("bridge", new Bridge(opts.bridge, opts.encoderSize, opts.hiddenSize, opts.layers, this.lstm, rng));
-    if (withAttention) {
+    if (withAttention && opts.attention.score === "multihead") {
+      this.attention = this.module("attention", new MultiheadCrossAttention(queryDim, opts.encoderSize, opts.multihead.heads, rng, { dropout: opts.multihead.dropout, dropoutRng: rng }));
+    } else if (withAttention) {
       const a = opts.attention;
       const score = createScore(a.score, queryDim, opts.encoderSize, { size: a.size, rank: a.rank }, rng);
       this.attention = this.module("attention", new Attention(score, queryDim, { scope: a.scope, window: a.window, size: a.size }, rng));
