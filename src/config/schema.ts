@@ -149,7 +149,7 @@ export const TrainingSchema = z
     weightDecay: z.number().nonnegative().default(0).describe("Weight decay (decoupled for adamw)."),
     momentum: z.number().min(0).lt(1).default(0.9).describe("SGD momentum."),
     clipNorm: z.number().positive().default(1).describe("Clip gradients to this global L2 norm."),
-    labelSmoothing: z.number().min(0).lt(1).default(0).describe("Label smoothing ε of the cross-entropy."),
+    labelSmoothing: z.number().min(0).lt(1).optional().describe("Label smoothing ε of the cross-entropy (default: 0.1 for the Transformer, as in Vaswani et al. 2017 §5.4; 0 for recurrent models)."),
     schedule: ScheduleSchema.prefault({}),
     scheduledSampling: z.number().min(0).max(1).default(0).describe("Probability of feeding the model's own previous prediction instead of the gold token (Bengio et al. 2015); 0 = pure teacher forcing."),
     maxSteps: positiveInt().optional().describe("Stop after this many optimizer steps."),
@@ -201,3 +201,8 @@ export const ConfigSchema = z
 export type Config = z.infer<typeof ConfigSchema>;
 export type ModelConfig = Config["model"];
 export type TrainingConfig = Config["training"];
+
+/** The label smoothing in force: the configured ε, else 0.1 for the Transformer and 0 otherwise. */
+export function labelSmoothingOf(c: Config): number {
+  return c.training.labelSmoothing ?? (c.model.encoder.type === "transformer" ? 0.1 : 0);
+}

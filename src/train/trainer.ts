@@ -1,7 +1,7 @@
 import chalk from "chalk";
 import { existsSync } from "node:fs";
 import { toDataOptions } from "../config/dataOptions.js";
-import type { Config } from "../config/schema.js";
+import { labelSmoothingOf, type Config } from "../config/schema.js";
 import { BatchIterator, type Batch } from "../data/batching.js";
 import { prepareData, type PreparedData } from "../data/dataset.js";
 import { TextPipeline } from "../data/textPipeline.js";
@@ -272,7 +272,7 @@ export function trainStep(model: TranslationModel, batch: Batch, optimizer: Opti
   const t = config.training;
   model.train();
   const { logits } = model.forward(batch, { samplingProb: t.scheduledSampling, rng: samplingRng });
-  const loss = crossEntropy(logits, batch.tgtOut, { ignoreIndex: PAD, labelSmoothing: t.labelSmoothing });
+  const loss = crossEntropy(logits, batch.tgtOut, { ignoreIndex: PAD, labelSmoothing: labelSmoothingOf(config) });
   const value = loss.item();
   if (!Number.isFinite(value)) return { ok: false, what: "loss", value };
   model.zeroGrad();
