@@ -2,12 +2,11 @@ import { causalMask } from "../../attention/scaledDotProduct.js";
 import { noGrad } from "../../autograd/tape.js";
 import { Embedding } from "../../nn/embedding.js";
 import { normal_ } from "../../nn/init.js";
-import { LayerNorm } from "../../nn/layerNorm.js";
-import { Module, ModuleList } from "../../nn/module.js";
+import { Module } from "../../nn/module.js";
 import { LearnedPositions } from "../../nn/positions/learned.js";
 import { SinusoidalPositions } from "../../nn/positions/sinusoidal.js";
-import { TransformerDecoderLayer } from "../../nn/transformer/decoderLayer.js";
-import { TransformerEncoderLayer } from "../../nn/transformer/encoderLayer.js";
+import { TransformerDecoder } from "../../nn/transformer/decoder.js";
+import { TransformerEncoder } from "../../nn/transformer/encoder.js";
 import { dropout, mean, mulScalar, reshape, slice } from "../../ops/index.js";
 import type { Rng } from "../../tensor/rng.js";
 import type { Tensor } from "../../tensor/tensor.js";
@@ -53,10 +52,8 @@ export class TransformerSeq2Seq extends Module implements TranslationModel {
   readonly tgtEmbed: Embedding;
   readonly srcPos: SinusoidalPositions | LearnedPositions | null;
   readonly tgtPos: SinusoidalPositions | LearnedPositions | null;
-  readonly encoderLayers: ModuleList<TransformerEncoderLayer>;
-  readonly decoderLayers: ModuleList<TransformerDecoderLayer>;
-  readonly encoderNorm: LayerNorm | null;
-  readonly decoderNorm: LayerNorm | null;
+  readonly encoder: TransformerEncoder;
+  readonly decoderStack: TransformerDecoder;
   readonly output: OutputLayer;
   readonly decoder: TransformerStepDecoder;
   readonly randomStreams: Record<string, Rng>;
@@ -91,16 +88,9 @@ export class TransformerSeq2Seq extends Module implements TranslationModel {
       dropoutRng,
       relative: opts.positions === "relative" ? { maxDistance: opts.maxRelativeDistance } : null,
     };
-    const enc = new ModuleList<TransformerEncoderLayer>();
-    for (let l = 0; l < opts.encoderLayers; l++) enc.push(new TransformerEncoderLayer(d, opts.heads, opts.ffSize, rng, layerOpts));
-    const dec = new ModuleList<TransformerDecoderLayer>();
-    for (let l = 0; l < opts.decoderLayers; l++) dec.push(new TransformerDecoderLayer(d, opts.heads, opts.ffSize, rng, layerOpts));
-    const encoder = this.module("encoder", new TransformerStack());
-    this.encoderLayers = encoder.add("layers", enc);
-    this.encoderNorm = opts.normFirst ? encoder.add("norm", new LayerNorm(d)) : null;
-    const decoder = this.module("decoder", new TransformerStack());
-    this.decoderLayers = decoder.add("layers", dec);
-    this.decoderNorm = opts.normFirst ? decoder.add("norm", new LayerNorm(d)) : null;
+    // torch.nn.Transformer's stacks: layers.N.… and, for pre-norm layers, a final norm.
+    this.encoder = this.module("encoder", TransformerEncoder.create(opts.encoderLayers, d, opts.heads, opts.ffSize, rng, layerOpts));
+    this.decoderStack = this.module("decoder", TransformerDecoder.create(opts.decoderLayers, d, opts.heads, opts.ffSize, rng, layerOpts));
     this.output = this.module("output", new OutputLayer(d, opts.tgtVocab, rng, opts.tieEmbeddings ? this.tgtEmbed.weight : null));
     this.decoder = new TransformerStepDecoder(this);
     this.randomStreams = { dropout: dropoutRng };
@@ -125,15 +115,9 @@ export class TransformerSeq2Seq extends Module implements TranslationModel {
   }
 
   private encode(batch: SourceBatch): { enc: EncodedBatch; weights: Tensor[] } {
-    let x = this.embedTokens("src", batch.src, batch.batchSize, batch.srcLen);
-    const weights: Tensor[] = [];
-    for (const layer of this.encoderLayers) {
-      const r = layer.forward(x, { keyPaddingMask: batch.srcMask });
-      x = r.output;
-      weights.push(r.weights);
-    }
-    if (this.encoderNorm) x = this.encoderNorm.forward(x);
-    return { enc: { outputs: x, finalH: [], finalC: null, padMask: batch.srcMask, lengths: batch.srcLengths }, weights };
+    const x = this.embedTokens("src", batch.src, batch.batchSize, batch.srcLen);
+    const { output, weights } = this.encoder.forward(x, { keyPaddingMask: batch.srcMask });
+    return { enc: { outputs: output, finalH: [], finalC: null, padMask: batch.srcMask, lengths: batch.srcLengths }, weights };
   }
 
   forward(batch: TargetBatch): TeacherForcedOutput {
@@ -156,18 +140,9 @@ export class TransformerSeq2Seq extends Module implements TranslationModel {
     const [B, T] = [batch.batchSize, batch.tgtLen];
     const tgtPad = new Uint8Array(B * T);
     for (let i = 0; i < tgtPad.length; i++) tgtPad[i] = batch.tgtIn[i] === 0 ? 1 : 0;
-    let y = this.embedTokens("tgt", batch.tgtIn, B, T);
-    const decoderSelf: Tensor[] = [];
-    const cross: Tensor[] = [];
-    const tgtMask = causalMask(T, T);
-    for (const layer of this.decoderLayers) {
-      const r = layer.forward(y, enc.outputs, { tgtMask, tgtKeyPaddingMask: tgtPad, memoryKeyPaddingMask: batch.srcMask });
-      y = r.output;
-      decoderSelf.push(r.selfWeights);
-      cross.push(r.crossWeights);
-    }
-    if (this.decoderNorm) y = this.decoderNorm.forward(y);
-    return { logits: this.output.forward(y), attention: { encoderSelf, decoderSelf, cross } };
+    const y = this.embedTokens("tgt", batch.tgtIn, B, T);
+    const r = this.decoderStack.forward(y, enc.outputs, { tgtMask: causalMask(T, T), tgtKeyPaddingMask: tgtPad, memoryKeyPaddingMask: batch.srcMask });
+    return { logits: this.output.forward(r.output), attention: { encoderSelf, decoderSelf: r.selfWeights, cross: r.crossWeights } };
   }
 
   attentionMaps(batch: TargetBatch & { tgtLengths: Int32Array }): AttentionMap[][] {
@@ -191,12 +166,5 @@ export class TransformerSeq2Seq extends Module implements TranslationModel {
       });
       return maps;
     });
-  }
-}
-
-/** A named container ("layers", "norm") so parameter names read encoder.layers.0.… like torch.nn.TransformerEncoder. */
-class TransformerStack extends Module {
-  add<M extends Module>(name: string, m: M): M {
-    return this.module(name, m);
   }
 }
