@@ -41,3 +41,24 @@ export function broadcastIndexMap(inShape: Shape, outShape: Shape): Int32Array |
 }
 
 export { broadcastShapes };
+
+/**
+ * How an op reads an input broadcast to `outShape`: element i of the output uses input element
+ * `map[i]` when a map is needed, else `i % period`. Equal shapes (period = output size) and
+ * suffix broadcasts such as a bias [H] over [B, T, H] (period = input size) — the cases in every
+ * hot path — need no per-call index array.
+ */
+export interface BroadcastIndex {
+  period: number;
+  map: Int32Array | null;
+}
+
+export function broadcastIndex(inShape: Shape, outShape: Shape): BroadcastIndex {
+  const n = shapeSize(outShape);
+  const inN = shapeSize(inShape);
+  const offset = outShape.length - inShape.length;
+  let isSuffix = offset >= 0;
+  for (let i = 0; isSuffix && i < inShape.length; i++) if (inShape[i] !== outShape[offset + i]) isSuffix = false;
+  if (isSuffix) return { period: Math.max(inN, 1), map: null };
+  return { period: Math.max(n, 1), map: broadcastIndexMap(inShape, outShape) };
+}

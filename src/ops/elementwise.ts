@@ -1,6 +1,6 @@
 import { gradSink, record } from "../autograd/tape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { broadcastIndexMap, broadcastShapes } from "./broadcast.js";
+import { broadcastIndex, broadcastShapes } from "./broadcast.js";
 
 /**
  * Elementwise binary ops with NumPy broadcasting (e.g. [B,T,H] + [H], [B,H] * [B,1]).
@@ -11,53 +11,47 @@ type BinaryKind = "add" | "sub" | "mul" | "div";
 
 function binary(kind: BinaryKind, a: Tensor, b: Tensor): Tensor {
   const outShape = broadcastShapes(kind, a.shape, b.shape);
-  const ma = broadcastIndexMap(a.shape, outShape);
-  const mb = broadcastIndexMap(b.shape, outShape);
+  const { period: pa, map: ma } = broadcastIndex(a.shape, outShape);
+  const { period: pb, map: mb } = broadcastIndex(b.shape, outShape);
   const A = a.data;
   const B = b.data;
   const out = Tensor.zeros(outShape);
   const O = out.data;
   const n = O.length;
+  // One loop per kind (no branch on the kind per element); input indices are i mod period, or
+  // the map for general broadcasts.
   switch (kind) {
     case "add":
-      for (let i = 0; i < n; i++) O[i] = A[ma ? ma[i]! : i]! + B[mb ? mb[i]! : i]!;
+      for (let i = 0; i < n; i++) O[i] = A[ma ? ma[i]! : i % pa]! + B[mb ? mb[i]! : i % pb]!;
       break;
     case "sub":
-      for (let i = 0; i < n; i++) O[i] = A[ma ? ma[i]! : i]! - B[mb ? mb[i]! : i]!;
+      for (let i = 0; i < n; i++) O[i] = A[ma ? ma[i]! : i % pa]! - B[mb ? mb[i]! : i % pb]!;
       break;
     case "mul":
-      for (let i = 0; i < n; i++) O[i] = A[ma ? ma[i]! : i]! * B[mb ? mb[i]! : i]!;
+      for (let i = 0; i < n; i++) O[i] = A[ma ? ma[i]! : i % pa]! * B[mb ? mb[i]! : i % pb]!;
       break;
     case "div":
-      for (let i = 0; i < n; i++) O[i] = A[ma ? ma[i]! : i]! / B[mb ? mb[i]! : i]!;
+      for (let i = 0; i < n; i++) O[i] = A[ma ? ma[i]! : i % pa]! / B[mb ? mb[i]! : i % pb]!;
       break;
   }
   return record(out, [a, b], (g) => {
     const ga = gradSink(a);
     const gb = gradSink(b);
-    for (let i = 0; i < n; i++) {
-      const ia = ma ? ma[i]! : i;
-      const ib = mb ? mb[i]! : i;
-      const gi = g[i]!;
-      switch (kind) {
-        case "add":
-          if (ga) ga[ia] += gi;
-          if (gb) gb[ib] += gi;
-          break;
-        case "sub":
-          if (ga) ga[ia] += gi;
-          if (gb) gb[ib] -= gi;
-          break;
-        case "mul":
-          if (ga) ga[ia] += gi * B[ib]!;
-          if (gb) gb[ib] += gi * A[ia]!;
-          break;
-        case "div": {
-          const bv = B[ib]!;
-          if (ga) ga[ia] += gi / bv;
-          if (gb) gb[ib] -= (gi * A[ia]!) / (bv * bv);
-          break;
-        }
+    // d(a ∘ b)/da and /db per element; the sign of sub's b-gradient is folded into sgnB.
+    if (kind === "add" || kind === "sub") {
+      const sgnB = kind === "add" ? 1 : -1;
+      if (ga) for (let i = 0; i < n; i++) ga[ma ? ma[i]! : i % pa] += g[i]!;
+      if (gb) for (let i = 0; i < n; i++) gb[mb ? mb[i]! : i % pb] += sgnB * g[i]!;
+    } else if (kind === "mul") {
+      if (ga) for (let i = 0; i < n; i++) ga[ma ? ma[i]! : i % pa] += g[i]! * B[mb ? mb[i]! : i % pb]!;
+      if (gb) for (let i = 0; i < n; i++) gb[mb ? mb[i]! : i % pb] += g[i]! * A[ma ? ma[i]! : i % pa]!;
+    } else {
+      for (let i = 0; i < n; i++) {
+        const ia = ma ? ma[i]! : i % pa;
+        const ib = mb ? mb[i]! : i % pb;
+        const bv = B[ib]!;
+        if (ga) ga[ia] += g[i]! / bv;
+        if (gb) gb[ib] -= (g[i]! * A[ia]!) / (bv * bv);
       }
     }
   });
