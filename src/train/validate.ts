@@ -34,39 +34,63 @@ export function bleuTokens(text: string): string[] {
   return bleuTokenizer.encode(text).map((t) => t.replaceAll(JOINER_MARK, ""));
 }
 
+/** Texts of a decoded sample next to their references. */
+export interface DecodedSample {
+  /** The examples decoded (the first `limit` of the split). */
+  examples: EncodedSplit["examples"];
+  hypotheses: string[];
+  references: string[];
+}
+
+/** Exact match and corpus BLEU of decoded texts against their references. */
+export function decodedScores(hypotheses: readonly string[], references: readonly string[]): { exactMatch: number; bleu: number } {
+  const n = hypotheses.length;
+  if (n === 0) return { exactMatch: 0, bleu: 0 };
+  let exact = 0;
+  hypotheses.forEach((h, i) => {
+    if (h === references[i]) exact++;
+  });
+  return { exactMatch: exact / n, bleu: corpusBleu(hypotheses.map(bleuTokens), references.map(bleuTokens)).bleu };
+}
+
+/** Mean teacher-forced cross-entropy per target token over the whole split (no label smoothing). */
+export function teacherForcedLoss(model: TranslationModel, split: EncodedSplit, batchSize: number): number {
+  let lossSum = 0;
+  let tokens = 0;
+  noGrad(() => {
+    for (const batch of makeBatches(split.examples, { batchSize, bucket: true, shuffle: false })) {
+      const { logits } = model.forward(batch);
+      lossSum += crossEntropy(logits, batch.tgtOut, { ignoreIndex: PAD, reduction: "sum" }).item();
+      tokens += batch.tgtTokens;
+    }
+  });
+  return tokens > 0 ? lossSum / tokens : 0;
+}
+
+/** Decode the first `limit` sentences of a split (greedy or beam) into texts, with their references. */
+export function decodeSample(model: TranslationModel, split: EncodedSplit, pipeline: TextPipeline, config: Config, limit: number, beam: number): DecodedSample {
+  const examples = split.examples.slice(0, Math.min(limit, split.examples.length));
+  const hyps = translateExamples(model, examples, { beam, maxLen: config.decoding.maxLen, lengthPenalty: config.decoding.lengthPenalty, batchSize: config.training.batchSize });
+  return {
+    examples,
+    hypotheses: hyps.map((h) => pipeline.decodeTarget(h.tokens)),
+    references: examples.map((e) => split.pairs[e.index]!.tgt),
+  };
+}
+
 /**
  * Validation: teacher-forced loss and perplexity over the whole split, then decoding (greedy or
  * beam, training.validBeam) of the first training.validLimit sentences for exact match and BLEU.
+ * Pass `sample` when the caller has already decoded them.
  */
-export function validate(model: TranslationModel, split: EncodedSplit, pipeline: TextPipeline, config: Config, step = 0): ValidationResult {
+export function validate(model: TranslationModel, split: EncodedSplit, pipeline: TextPipeline, config: Config, step = 0, sample?: DecodedSample): ValidationResult {
   const t = config.training;
   model.eval();
   try {
-    let lossSum = 0;
-    let tokens = 0;
-    noGrad(() => {
-      for (const batch of makeBatches(split.examples, { batchSize: t.batchSize, bucket: true, shuffle: false })) {
-        const { logits } = model.forward(batch);
-        lossSum += crossEntropy(logits, batch.tgtOut, { ignoreIndex: PAD, reduction: "sum" }).item();
-        tokens += batch.tgtTokens;
-      }
-    });
-    const loss = tokens > 0 ? lossSum / tokens : 0;
-    const n = Math.min(t.validLimit, split.examples.length);
-    const examples = split.examples.slice(0, n);
-    const hyps = translateExamples(model, examples, { beam: t.validBeam, maxLen: config.decoding.maxLen, lengthPenalty: config.decoding.lengthPenalty, batchSize: t.batchSize });
-    let exact = 0;
-    const hypTokens: string[][] = [];
-    const refTokens: string[][] = [];
-    hyps.forEach((h, i) => {
-      const hypText = pipeline.decodeTarget(h.tokens);
-      const refText = split.pairs[examples[i]!.index]!.tgt;
-      if (hypText === refText) exact++;
-      hypTokens.push(bleuTokens(hypText));
-      refTokens.push(bleuTokens(refText));
-    });
-    const bleu = n > 0 ? corpusBleu(hypTokens, refTokens).bleu : 0;
-    return { step, loss, perplexity: Math.exp(loss), exactMatch: n > 0 ? exact / n : 0, bleu, decoded: n };
+    const loss = teacherForcedLoss(model, split, t.batchSize);
+    const decoded = sample ?? decodeSample(model, split, pipeline, config, t.validLimit, t.validBeam);
+    const { exactMatch, bleu } = decodedScores(decoded.hypotheses, decoded.references);
+    return { step, loss, perplexity: Math.exp(loss), exactMatch, bleu, decoded: decoded.hypotheses.length };
   } finally {
     model.train();
   }

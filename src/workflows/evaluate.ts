@@ -3,15 +3,12 @@ import { readFileSync } from "node:fs";
 import { toDataOptions } from "../config/dataOptions.js";
 import { collate } from "../data/batching.js";
 import { prepareData, type EncodedSplit } from "../data/dataset.js";
-import type { TextPipeline } from "../data/textPipeline.js";
 import { forcedDecode } from "../decode/forced.js";
-import { translateExamples } from "../decode/translate.js";
 import { UserError } from "../errors.js";
 import { corpusAttentionMassOnGold, type GoldAlignment } from "../eval/alignment.js";
-import { corpusBleu } from "../eval/bleu.js";
 import type { TranslationModel } from "../models/types.js";
 import { loadForInference } from "../train/loadForInference.js";
-import { bleuTokens, validate } from "../train/validate.js";
+import { decodedScores, decodeSample, validate, type DecodedSample } from "../train/validate.js";
 
 export interface EvalOptions {
   checkpoint: string;
@@ -41,9 +38,10 @@ export async function runEval(o: EvalOptions): Promise<void> {
   const data = await prepareData(toDataOptions(config), runInfo.baseDir, pipeline);
   const split = data[o.split];
   const limit = Math.min(o.limit ?? split.examples.length, split.examples.length);
-  const evalConfig = { ...config, training: { ...config.training, validBeam: o.beam, validLimit: limit } };
-  const r = validate(model, split, pipeline, evalConfig, step);
-  const buckets = o.byLength ? lengthBuckets(model, split, pipeline, limit, o.beam, config.decoding.maxLen, o.byLength) : null;
+  // Decode once; the overall scores and the per-length buckets read the same texts.
+  const sample = decodeSample(model, split, pipeline, config, limit, o.beam);
+  const r = validate(model, split, pipeline, config, step, sample);
+  const buckets = o.byLength ? lengthBuckets(sample, o.byLength) : null;
   const goldMass = o.alignments ? attentionMassOnGold(model, split, o.alignments, limit) : null;
   if (o.json) {
     process.stdout.write(JSON.stringify({ checkpoint: checkpointDir, split: o.split, beam: o.beam, pairs: split.examples.length, ...r, ...(buckets ? { buckets } : {}), ...(goldMass !== null ? { attentionMassOnGold: goldMass } : {}) }) + "\n");
@@ -61,25 +59,18 @@ export async function runEval(o: EvalOptions): Promise<void> {
 }
 
 /** Exact match and BLEU per bucket of source length (tokens, </s> not counted). */
-function lengthBuckets(model: TranslationModel, split: EncodedSplit, pipeline: TextPipeline, limit: number, beam: number, maxLen: number, width: number): Bucket[] {
-  const examples = split.examples.slice(0, limit);
-  const hyps = translateExamples(model, examples, { beam, maxLen, batchSize: 32 });
-  const groups = new Map<number, { exact: number; hyp: string[][]; ref: string[][] }>();
-  hyps.forEach((h, i) => {
-    const ex = examples[i]!;
-    const len = ex.src.length - 1;
-    const key = Math.floor((len - 1) / width);
-    const g = groups.get(key) ?? { exact: 0, hyp: [], ref: [] };
-    const hypText = pipeline.decodeTarget(h.tokens);
-    const refText = split.pairs[ex.index]!.tgt;
-    if (hypText === refText) g.exact++;
-    g.hyp.push(bleuTokens(hypText));
-    g.ref.push(bleuTokens(refText));
+function lengthBuckets(sample: DecodedSample, width: number): Bucket[] {
+  const groups = new Map<number, { hyp: string[]; ref: string[] }>();
+  sample.examples.forEach((ex, i) => {
+    const key = Math.floor((ex.src.length - 2) / width);
+    const g = groups.get(key) ?? { hyp: [], ref: [] };
+    g.hyp.push(sample.hypotheses[i]!);
+    g.ref.push(sample.references[i]!);
     groups.set(key, g);
   });
   return [...groups.entries()]
     .sort((a, b) => a[0] - b[0])
-    .map(([key, g]) => ({ from: key * width + 1, to: (key + 1) * width, sentences: g.hyp.length, exactMatch: g.exact / g.hyp.length, bleu: corpusBleu(g.hyp, g.ref).bleu }));
+    .map(([key, g]) => ({ from: key * width + 1, to: (key + 1) * width, sentences: g.hyp.length, ...decodedScores(g.hyp, g.ref) }));
 }
 
 /** Parse a Pharaoh alignment file: one line per pair, `i-j` links (source i, target j). */
