@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# attn vs the PyTorch peer (../shared/bench/torch/seq2seq_bench.py) on configurations A–D, one
+# attn vs the PyTorch peer (../shared/bench/torch/seq2seq_bench.py) on configurations A–E, one
 # thread each, alternating runs so machine load affects both alike. Prints one JSON line per run
 # to stdout; summarise with `node bench/peerSummary.mjs < results.jsonl`.
 #   bash bench/peer.sh [runs-per-config=3] [torch-steps=100] [attn-steps=100] > results.jsonl
-# attn's kernels follow ATTN_KERNELS (js by default, or wasm).
+# attn's kernels follow ATTN_KERNELS (default: the fastest). CONFIGS="A E" limits the configurations.
 # Needs Debian's python3-torch, python3-numpy and libopenblas0-pthread (see the peer's README).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,14 +16,16 @@ declare -A torch_args=(
   [B]="--model rnn --attention bahdanau --cell gru --emb 256 --hidden 256 --batch 64 --layers 1 --bidirectional"
   [C]="--model rnn --attention none --cell gru --emb 256 --hidden 256 --batch 64 --layers 1 --bidirectional"
   [D]="--model rnn --attention luong-general --cell lstm --emb 256 --hidden 256 --batch 64 --layers 1 --bidirectional"
+  [E]="--model transformer --hidden 256 --heads 4 --ff 1024 --layers 3 --batch 64"
 )
 declare -A attn_config=(
   [A]=configs/bench/A-gru-bahdanau-128.json
   [B]=configs/bench/B-gru-bahdanau-256.json
   [C]=configs/bench/C-gru-none-256.json
   [D]=configs/bench/D-lstm-luong-general-256.json
+  [E]=configs/bench/E-transformer-256.json
 )
-for cfg in A B C D; do
+for cfg in ${CONFIGS:-A B C D E}; do
   for ((r = 1; r <= runs; r++)); do
     t=$(/usr/bin/python3 "$peer" ${torch_args[$cfg]} --threads 1 --steps "$steps" --warmup-steps 10 --json 2>/dev/null)
     echo "{\"config\":\"$cfg\",\"system\":\"pytorch\",\"run\":$r,\"result\":$t}"

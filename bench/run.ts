@@ -5,17 +5,20 @@
  *   npm run bench -- --json       # machine-readable results
  *   npm run bench -- --runs 11    # more timed runs per benchmark (median reported)
  *   npm run bench -- --only gru   # only benchmarks whose name contains "gru"
- *   npm run bench -- --kernels js # one kernel set: js, wasm (WebAssembly SIMD matmul) or all (default)
+ *   npm run bench -- --kernels js # one kernel set: js, wasm (SIMD), wasm-fma (relaxed SIMD) or all (default)
  *
  * Matmul shapes are m×k×n: C[m×n] = op(A)[m×k] · op(B)[k×n], so one product is 2·m·k·n FLOP.
  * The GRU step is one layer, one time step, batch 64, input 256, hidden 256 (see gruStep below).
+ * Operands live in kernel memory (an Arena), as tensors do during training, so the wasm rows
+ * include no copying; one extra row per wasm set shows the same NN product on JS-heap arrays
+ * (copied in and out by the runtime).
  */
 import os from "node:os";
-import { jsKernels } from "../src/kernels/index.js";
+import { createKernels, KERNEL_SET_NAMES, type KernelSetName } from "../src/kernels/index.js";
 import type { Kernels } from "../src/kernels/types.js";
-import { createWasmKernels } from "../src/kernels/wasm/index.js";
-import { WasmMatmul } from "../src/kernels/wasm/matmul.js";
+import { Arena } from "../src/tensor/storage.js";
 import { defaultTimeOptions, filled, table, type Timing, time } from "./harness.js";
+import { elementwiseRows } from "./elementwise.js";
 
 interface Result {
   kernels: string;
@@ -34,7 +37,7 @@ interface Args {
   json: boolean;
   runs: number;
   only: string | null;
-  kernels: "js" | "wasm" | "all";
+  kernels: KernelSetName | "all";
 }
 
 function parseArgs(argv: string[]): Args {
@@ -48,14 +51,14 @@ function parseArgs(argv: string[]): Args {
     else if (a === "--runs") runs = Number(argv[++i]);
     else if (a === "--only") only = argv[++i] ?? "";
     else if (a === "--kernels") {
-      const v = argv[++i];
-      if (v !== "js" && v !== "wasm" && v !== "all") {
-        console.error("bench: --kernels must be js, wasm or all");
+      const v = argv[++i] ?? "";
+      if (v !== "all" && !(KERNEL_SET_NAMES as readonly string[]).includes(v)) {
+        console.error(`bench: --kernels must be ${KERNEL_SET_NAMES.join(", ")} or all`);
         process.exit(2);
       }
-      kernels = v;
+      kernels = v as Args["kernels"];
     } else if (a === "--help" || a === "-h") {
-      console.log("usage: npm run bench -- [--json] [--runs N] [--only SUBSTRING] [--kernels js|wasm|all]");
+      console.log(`usage: npm run bench -- [--json] [--runs N] [--only SUBSTRING] [--kernels ${KERNEL_SET_NAMES.join("|")}|all]`);
       process.exit(0);
     } else {
       console.error(`bench: unknown argument ${a}`);
@@ -73,15 +76,29 @@ function result(kernels: string, name: string, shape: string, flop: number, t: T
   return { kernels, name, shape, flop, medianUs: t.medianUs, minUs: t.minUs, maxUs: t.maxUs, gflops: flop / t.medianUs / 1000 };
 }
 
-/** One matmul C = op(A)·op(B) of shape m×k×n in the given layout ("NN", "NT", "TN", "TT"). */
-function matmulBench(K: Kernels, layout: string, m: number, k: number, n: number, runs: number): Result {
+/** Storage for benchmark operands: kernel memory, reset after each kernel set. */
+const arena = new Arena();
+
+/** A copy of `a` in kernel memory (where training tensors live). */
+function place(a: Float32Array): Float32Array {
+  const out = arena.floats(a.length);
+  out.set(a);
+  return out;
+}
+
+/**
+ * One matmul C = op(A)·op(B) of shape m×k×n in the given layout ("NN", "NT", "TN", "TT"),
+ * operands in kernel memory, or on the JS heap with `heap`.
+ */
+function matmulBench(K: Kernels, layout: string, m: number, k: number, n: number, runs: number, heap = false): Result {
   const transA = layout[0] === "T";
   const transB = layout[1] === "T";
-  const a = filled(m * k, 1);
-  const b = filled(k * n, 2);
-  const c = new Float32Array(m * n);
+  const put = heap ? (x: Float32Array) => x : place;
+  const a = put(filled(m * k, 1));
+  const b = put(filled(k * n, 2));
+  const c = put(new Float32Array(m * n));
   const t = time(() => K.matmul(a, 0, b, 0, c, 0, m, n, k, transA, transB, false), { ...defaultTimeOptions, runs });
-  return result(K.name, `matmul ${layout}`, `${m}×${k}×${n}`, 2 * m * k * n, t);
+  return result(K.name, `matmul ${layout}${heap ? " (JS-heap operands)" : ""}`, `${m}×${k}×${n}`, 2 * m * k * n, t);
 }
 
 /**
@@ -93,16 +110,17 @@ function matmulBench(K: Kernels, layout: string, m: number, k: number, n: number
  */
 function gruStep(K: Kernels, batch: number, input: number, hidden: number) {
   const B = batch, I = input, H = hidden, G = 3 * hidden;
-  const x = filled(B * I, 3);
-  const h = filled(B * H, 4);
-  const wIh = filled(G * I, 5).map((v) => v / Math.sqrt(H));
-  const wHh = filled(G * H, 6).map((v) => v / Math.sqrt(H));
-  const gi = new Float32Array(B * G), gh = new Float32Array(B * G);
-  const hOut = new Float32Array(B * H), cache = new Float32Array(B * G);
-  const dhOut = filled(B * H, 7);
-  const dgi = new Float32Array(B * G), dgh = new Float32Array(B * G);
-  const dWIh = new Float32Array(G * I), dWHh = new Float32Array(G * H);
-  const dx = new Float32Array(B * I), dh = new Float32Array(B * H);
+  const x = place(filled(B * I, 3));
+  const h = place(filled(B * H, 4));
+  const wIh = place(filled(G * I, 5).map((v) => v / Math.sqrt(H)));
+  const wHh = place(filled(G * H, 6).map((v) => v / Math.sqrt(H)));
+  const zeros = (n: number) => arena.floats(n);
+  const gi = zeros(B * G), gh = zeros(B * G);
+  const hOut = zeros(B * H), cache = zeros(B * G);
+  const dhOut = place(filled(B * H, 7));
+  const dgi = zeros(B * G), dgh = zeros(B * G);
+  const dWIh = zeros(G * I), dWHh = zeros(G * H);
+  const dx = zeros(B * I), dh = zeros(B * H);
   const forward = () => {
     K.matmul(x, 0, wIh, 0, gi, 0, B, G, I, false, true, false);
     K.matmul(h, 0, wHh, 0, gh, 0, B, G, H, false, true, false);
@@ -130,6 +148,7 @@ function benchKernels(K: Kernels, args: Args, want: (name: string) => boolean): 
   for (const [layout, m, k, n] of MATMULS) {
     if (want(`matmul ${layout}`)) results.push(matmulBench(K, layout, m, k, n, args.runs));
   }
+  if (K.name !== "js" && want("matmul NN (JS-heap operands)")) results.push(matmulBench(K, "NN", 64, 256, 768, args.runs, true));
   const B = 64, I = 256, H = 256;
   const shape = `B${B} I${I} H${H}`;
   const step = gruStep(K, B, I, H);
@@ -145,47 +164,31 @@ function benchKernels(K: Kernels, args: Args, want: (name: string) => boolean): 
     };
     results.push(result(K.name, "gru step forward+backward", shape, step.forwardFlop + step.backwardFlop, time(both, opts)));
   }
+  for (const r of elementwiseRows(K, arena, opts, want)) results.push(result(K.name, r.name, r.shape, r.flop, r.timing));
   return results;
 }
 
-/**
- * Where the time of a wasm matmul goes: the copy in and out alone (packing A and B into wasm
- * memory, copying C back; GFLOP/s not applicable) and the SIMD kernel alone.
- */
-function wasmSplit(args: Args, want: (name: string) => boolean): Result[] {
-  const wasm = new WasmMatmul();
-  const opts = { ...defaultTimeOptions, runs: args.runs };
-  const out: Result[] = [];
-  for (const [layout, m, k, n] of [["NN", 64, 256, 768], ["NT", 64, 256, 768]] as const) {
-    const a = filled(m * k, 1), b = filled(k * n, 2), c = new Float32Array(m * n);
-    const tA = false, tB = layout === "NT";
-    const shape = `${m}×${k}×${n}`;
-    const copy = `matmul ${layout}: copy in/out only`;
-    const kernel = `matmul ${layout}: SIMD kernel only`;
-    if (want(copy)) out.push(result("wasm-simd", copy, shape, 0, time(() => wasm.copyOnly(a, b, c, m, n, k, tA, tB), opts)));
-    if (want(kernel)) out.push(result("wasm-simd", kernel, shape, 2 * m * k * n, time(() => wasm.kernelOnly(m, n, k), opts)));
-  }
-  return out;
-}
-
 const MATMULS: [string, number, number, number][] = [
-  ["NN", 64, 256, 768], ["NN", 256, 256, 256], ["NN", 512, 512, 512],
-  ["NT", 64, 256, 768], ["TN", 64, 256, 768], ["TT", 64, 256, 768],
+  ["NN", 64, 256, 768], ["NT", 64, 256, 768], ["TN", 64, 256, 768], ["TT", 64, 256, 768],
+  ["NN", 256, 256, 256], ["NT", 256, 256, 256], ["TN", 256, 256, 256], ["TT", 256, 256, 256],
+  ["NN", 512, 512, 512], ["NT", 512, 512, 512], ["TN", 512, 512, 512], ["TT", 512, 512, 512],
 ];
 
 function main(): void {
   const args = parseArgs(process.argv.slice(2));
   const want = (name: string) => args.only === null || name.includes(args.only);
   const sets: Kernels[] = [];
-  if (args.kernels !== "wasm") sets.push(jsKernels);
-  if (args.kernels !== "js") {
-    const wasm = createWasmKernels();
-    if (wasm) sets.push(wasm);
-    else console.error("bench: WebAssembly SIMD is not available here; skipping the wasm kernels");
+  for (const name of KERNEL_SET_NAMES) {
+    if (args.kernels !== "all" && args.kernels !== name) continue;
+    const K = createKernels(name);
+    if (K) sets.push(K);
+    else console.error(`bench: kernel set ${name} is not available on this Node; skipping it`);
   }
   const results: Result[] = [];
-  for (const K of sets) results.push(...benchKernels(K, args, want));
-  if (sets.some((K) => K.name === "wasm-simd")) results.push(...wasmSplit(args, want));
+  for (const K of sets) {
+    results.push(...benchKernels(K, args, want));
+    arena.reset();
+  }
 
   const meta = {
     date: new Date().toISOString(),
@@ -210,6 +213,19 @@ function main(): void {
     `${(((r.maxUs - r.minUs) / r.medianUs) * 100).toFixed(0)}%`,
   ]);
   console.log(table(["kernels", "benchmark", "shape", "median µs", "GFLOP/s", "spread"], rows));
+  if (sets.length > 1) {
+    // The same GFLOP/s side by side, one column per kernel set.
+    const keys = [...new Set(results.filter((r) => r.flop > 0).map((r) => `${r.name}\t${r.shape}`))];
+    const pivot = keys.map((key) => {
+      const [name, shape] = key.split("\t") as [string, string];
+      return [name, shape, ...sets.map((K) => {
+        const r = results.find((x) => x.kernels === K.name && x.name === name && x.shape === shape);
+        return r ? r.gflops.toFixed(1) : "-";
+      })];
+    });
+    console.log(`\nGFLOP/s by kernel set\n`);
+    console.log(table(["benchmark", "shape", ...sets.map((K) => K.name)], pivot));
+  }
 }
 
 main();

@@ -4,7 +4,7 @@
  * (</s> included), the same quantity the PyTorch script reports.
  *
  *   npx tsx bench/seq2seq.ts --config configs/bench/A-gru-bahdanau-128.json [--steps 100] [--warmup 10] [--json]
- *   ATTN_KERNELS=wasm npx tsx bench/seq2seq.ts ...   # with the WebAssembly SIMD matmul
+ *   ATTN_KERNELS=js npx tsx bench/seq2seq.ts ...   # force a kernel set (default: the fastest)
  */
 import { applyKernelChoice } from "../src/cli/kernelChoice.js";
 import { toDataOptions } from "../src/config/dataOptions.js";
@@ -13,6 +13,7 @@ import { BatchIterator } from "../src/data/batching.js";
 import { prepareData } from "../src/data/dataset.js";
 import { buildModel } from "../src/models/build.js";
 import { Rng } from "../src/tensor/rng.js";
+import { Arena, kernelMemory } from "../src/tensor/storage.js";
 import { buildOptimizer, buildScheduler } from "../src/train/optimizerFactory.js";
 import { trainStep } from "../src/train/trainer.js";
 
@@ -30,7 +31,7 @@ const steps = Number(arg("--steps", "100"));
 const warmup = Number(arg("--warmup", "10"));
 const json = process.argv.includes("--json");
 
-const kernelsName = applyKernelChoice(); // ATTN_KERNELS=js (default) or wasm
+const kernelsName = applyKernelChoice(); // ATTN_KERNELS=js|wasm|wasm-fma, default the fastest
 const t0 = performance.now();
 const { config, baseDir } = loadConfig(configPath);
 const data = await prepareData(toDataOptions(config), baseDir);
@@ -52,9 +53,15 @@ function nextBatch() {
   return iterator.batch(epoch, k++);
 }
 
+// As in the trainer: each step's tensors live in an arena released before the next step.
+const arena = new Arena();
+const step = (batch: ReturnType<typeof nextBatch>) => {
+  arena.reset();
+  return arena.run(() => trainStep(model, batch, optimizer, scheduler, config, rng));
+};
 const losses: number[] = [];
 for (let i = 0; i < warmup; i++) {
-  const r = trainStep(model, nextBatch(), optimizer, scheduler, config, rng);
+  const r = step(nextBatch());
   if (r.ok) losses.push(r.loss);
 }
 const times: number[] = [];
@@ -64,7 +71,7 @@ const start = performance.now();
 for (let i = 0; i < steps; i++) {
   const batch = nextBatch();
   const s = performance.now();
-  const r = trainStep(model, batch, optimizer, scheduler, config, rng);
+  const r = step(batch);
   times.push(performance.now() - s);
   if (!r.ok) throw new Error(`non-finite ${r.what} at step ${i}`);
   losses.push(r.loss);
@@ -90,6 +97,8 @@ const result = {
   msPerStepMedian: Number(times[Math.floor(times.length / 2)]!.toFixed(2)),
   lossFirst: Number(losses[0]!.toFixed(4)),
   lossFinal: Number((tail.reduce((a, b) => a + b, 0) / tail.length).toFixed(4)),
+  arenaPeakMiB: Number((arena.peakBytes / 2 ** 20).toFixed(1)),
+  kernelMemoryMiB: Number((kernelMemory().usedBytes / 2 ** 20).toFixed(1)),
   peakRssMiB: Number((process.resourceUsage().maxRSS / 1024).toFixed(1)),
   dataPrepSeconds: Number(dataSeconds.toFixed(3)),
   node: process.version,

@@ -9,7 +9,11 @@ import type { AttentionScore } from "./score.js";
 
 export type AttentionScope = "global" | "local-m" | "local-p";
 
-/** The encoder side of attention for one batch, prepared once per sentence. */
+/**
+ * The encoder side of attention for one batch, prepared once per sentence: one row per sentence,
+ * however many queries (beam hypotheses) read it. Queries come in N = G·B rows, row r reading
+ * sentence ⌊r / G⌋ (rowsPerSentence), so beam search never copies the memory per hypothesis.
+ */
 export interface AttentionMemory {
   /** Encoder outputs [B, S, Dk]: the keys, and also the values that are averaged. */
   keys: Tensor;
@@ -19,13 +23,55 @@ export interface AttentionMemory {
   padMask: Uint8Array;
   /** Real source lengths [B]. */
   lengths: Int32Array;
+  /**
+   * Further per-sentence tensors, batch-first like `keys`: keys and values split by head
+   * ([B, heads, S, d]) for multi-head attention, a Transformer's per-layer cross-attention keys
+   * and values.
+   */
+  extra?: Tensor[];
 }
 
 export interface AttentionOutput {
-  /** Context vector c_t = Σ_s a_t(s) k_s, [B, Dk]. */
+  /** Context vector c_t = Σ_s a_t(s) k_s, [N, Dk]. */
   context: Tensor;
-  /** Attention weights a_t [B, S]; each row sums to 1 over the allowed positions. */
+  /** Attention weights a_t [N, S]; each row sums to 1 over the allowed positions. */
   weights: Tensor;
+}
+
+/**
+ * G, the query rows per sentence: N query rows over a memory of B sentences, rows b·G … b·G + G − 1
+ * reading sentence b (beam search: G = beam size; training and greedy decoding: G = 1).
+ */
+export function rowsPerSentence(rows: number, sentences: number, who: string): number {
+  if (rows === 0 && sentences === 0) return 1;
+  const g = rows / sentences;
+  if (!Number.isInteger(g) || g < 1) throw new Error(`${who}: ${rows} query rows for a memory of ${sentences} sentences; expected a positive multiple`);
+  return g;
+}
+
+const repeatedMasks = new WeakMap<Uint8Array, Map<number, Uint8Array>>();
+
+/** A per-sentence mask [B·S] with each sentence's row repeated G times ([G·B·S]); cached per mask and G. */
+export function repeatMaskRows(mask: Uint8Array, width: number, g: number): Uint8Array {
+  if (g === 1) return mask;
+  let byG = repeatedMasks.get(mask);
+  if (!byG) repeatedMasks.set(mask, (byG = new Map()));
+  let out = byG.get(g);
+  if (!out) {
+    out = new Uint8Array(mask.length * g);
+    const rows = width === 0 ? 0 : mask.length / width;
+    for (let b = 0; b < rows; b++) for (let k = 0; k < g; k++) out.set(mask.subarray(b * width, b * width + width), (b * g + k) * width);
+    byG.set(g, out);
+  }
+  return out;
+}
+
+/** Per-sentence lengths [B] as per-row lengths [G·B]. */
+function repeatLengths(lengths: Int32Array, g: number): Int32Array {
+  if (g === 1) return lengths;
+  const out = new Int32Array(lengths.length * g);
+  for (let r = 0; r < out.length; r++) out[r] = lengths[Math.floor(r / g)]!;
+  return out;
 }
 
 export interface AttentionOptions {
@@ -74,31 +120,40 @@ export class Attention extends Module {
     return { keys, prepared: this.score.prepareKeys(keys), padMask, lengths };
   }
 
-  /** Attend with query [B, Dq] at decoder step `step` (0-based; used by local-m). */
-  attend(query: Tensor, memory: AttentionMemory, step: number): AttentionOutput {
+  /**
+   * Attend with query [N, Dq] at decoder step `step` (0-based; used by local-m). N = G·B: row r
+   * reads sentence ⌊r / G⌋ of the memory (G = 1 in training and greedy decoding). The weights
+   * are needed for the context anyway, so `opts.weights` (see MultiheadCrossAttention) changes nothing.
+   */
+  attend(query: Tensor, memory: AttentionMemory, step: number, _opts: { weights?: boolean } = {}): AttentionOutput {
     const [B, S, Dk] = memory.keys.shape as [number, number, number];
+    const N = query.shape[0]!;
+    const G = rowsPerSentence(N, B, "Attention.attend");
     let energies = this.score.energies(query, memory.prepared);
-    let mask = memory.padMask;
-    if (this.scope === "local-m") {
-      const centres = new Float64Array(B);
-      for (let b = 0; b < B; b++) centres[b] = Math.min(step, memory.lengths[b]! - 1);
-      mask = windowMask(memory.padMask, memory.lengths, centres, S, this.window);
-    } else if (this.scope === "local-p") {
-      // p_t = S_b · sigmoid(v_pᵀ tanh(W_p h_t)), [B, 1]
-      const gate = sigmoid(matmul(tanh(this.positionProj!.forward(query)), this.positionV!));
-      const lengthsT = Tensor.zeros([B, 1]);
-      for (let b = 0; b < B; b++) lengthsT.data[b] = memory.lengths[b]!;
-      const p = mul(gate, lengthsT);
-      const centres = new Float64Array(B);
-      for (let b = 0; b < B; b++) centres[b] = Math.min(Math.round(p.data[b]!), memory.lengths[b]! - 1);
-      mask = windowMask(memory.padMask, memory.lengths, centres, S, this.window);
-      const positions = Tensor.zeros([B, S]);
-      for (let b = 0; b < B; b++) for (let s = 0; s < S; s++) positions.data[b * S + s] = s;
-      const sigma = this.window / 2;
-      energies = add(energies, mulScalar(square(sub(positions, p)), -1 / (2 * sigma * sigma)));
+    let mask = repeatMaskRows(memory.padMask, S, G);
+    if (this.scope !== "global") {
+      const padMask = mask;
+      const lengths = repeatLengths(memory.lengths, G);
+      const centres = new Float64Array(N);
+      if (this.scope === "local-m") {
+        for (let r = 0; r < N; r++) centres[r] = Math.min(step, lengths[r]! - 1);
+      } else {
+        // p_t = S_b · sigmoid(v_pᵀ tanh(W_p h_t)), [N, 1]
+        const gate = sigmoid(matmul(tanh(this.positionProj!.forward(query)), this.positionV!));
+        const lengthsT = Tensor.zeros([N, 1]);
+        for (let r = 0; r < N; r++) lengthsT.data[r] = lengths[r]!;
+        const p = mul(gate, lengthsT);
+        for (let r = 0; r < N; r++) centres[r] = Math.min(Math.round(p.data[r]!), lengths[r]! - 1);
+        const positions = Tensor.zeros([N, S]);
+        for (let r = 0; r < N; r++) for (let s = 0; s < S; s++) positions.data[r * S + s] = s;
+        const sigma = this.window / 2;
+        energies = add(energies, mulScalar(square(sub(positions, p)), -1 / (2 * sigma * sigma)));
+      }
+      mask = windowMask(padMask, lengths, centres, S, this.window);
     }
     const weights = softmax(energies, mask);
-    const context = reshape(matmul(reshape(weights, [B, 1, S]), memory.keys), [B, Dk]);
+    // [B, G, S] · [B, S, Dk]: each sentence's G rows average its keys.
+    const context = reshape(matmul(reshape(weights, [B, G, S]), memory.keys), [N, Dk]);
     return { context, weights };
   }
 }

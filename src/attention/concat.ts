@@ -1,7 +1,8 @@
 import { xavierUniform_, uniform_ } from "../nn/init.js";
-import { additiveEnergies, matmul, slice } from "../ops/index.js";
+import { matmul, slice } from "../ops/index.js";
 import type { Rng } from "../tensor/rng.js";
 import { Tensor } from "../tensor/tensor.js";
+import { sharedKeyAdditiveEnergies } from "./additive.js";
 import { AttentionScore, type ScoreOptions } from "./score.js";
 
 /**
@@ -28,6 +29,6 @@ export class ConcatScore extends AttentionScore {
 
   energies(query: Tensor, preparedKeys: Tensor): Tensor {
     const Wq = slice(this.W, 1, 0, this.queryDim);
-    return additiveEnergies(preparedKeys, matmul(query, Wq, { transB: true }), this.v);
+    return sharedKeyAdditiveEnergies(preparedKeys, matmul(query, Wq, { transB: true }), this.v);
   }
 }

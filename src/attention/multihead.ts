@@ -3,10 +3,13 @@ import { Linear } from "../nn/linear.js";
 import { Module } from "../nn/module.js";
 import { RelativeBias } from "../nn/positions/relativeBias.js";
 import { ShawRelativePositions } from "../nn/positions/shaw.js";
-import { add, concat, matmul, reshape, slice, split, transpose } from "../ops/index.js";
+import { isGradEnabled, needsGrad } from "../autograd/tape.js";
+import { add, dropout, gatherRows, matmul, mulScalar, reshape, slice, softmax, split, transpose } from "../ops/index.js";
 import type { Rng } from "../tensor/rng.js";
 import { shapeError } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import { rowsPerSentence } from "./attention.js";
+import { KeyValueCache } from "./multiheadCache.js";
 import { attentionMask, causalMask, scaledDotProductAttention } from "./scaledDotProduct.js";
 
 export interface MultiheadAttentionOptions {
@@ -25,8 +28,17 @@ export interface MultiheadAttentionOptions {
   dropoutRng?: Rng;
 }
 
-/** Projected keys and values [B, S, E] (heads not split): the cross-attention memory, or a self-attention cache. */
+/** Projected keys and values [B, S, E] (heads not split). */
 export interface KeyValue {
+  key: Tensor;
+  value: Tensor;
+}
+
+/**
+ * A memory projected and split by head once per sentence, for attending to it step after step:
+ * keys and values [B, heads, S, d] (batch-first, so its rows can be gathered like any state).
+ */
+export interface HeadKeyValue {
   key: Tensor;
   value: Tensor;
 }
@@ -50,8 +62,8 @@ export interface MultiheadOutput {
 }
 
 export interface MultiheadStep extends MultiheadOutput {
-  /** The cache extended by this step's keys and values, [B, t + T, E]. */
-  cache: KeyValue;
+  /** The cache, extended in place by this step's keys and values. */
+  cache: KeyValueCache;
 }
 
 /**
@@ -136,40 +148,96 @@ export class MultiheadAttention extends Module {
     return this.attendProjected(this.project(query, 0, 1), kv, opts);
   }
 
-  /** An empty self-attention cache [B, 0, E] for the first decoding step. */
-  emptyCache(batch: number): KeyValue {
-    return { key: Tensor.zeros([batch, 0, this.embedDim]), value: Tensor.zeros([batch, 0, this.embedDim]) };
+  /**
+   * Project a memory and split it by head, once per sentence: key [B, S, kdim], value [B, S, vdim]
+   * (default key) → [B, heads, S, d] each, for attendMemory.
+   */
+  projectMemory(key: Tensor, value: Tensor = key): HeadKeyValue {
+    return this.splitMemory(this.projectKeyValue(key, value));
+  }
+
+  /** Already projected keys/values [B, S, E] split by head: [B, heads, S, d] each. */
+  splitMemory(kv: KeyValue): HeadKeyValue {
+    const [B, S] = kv.key.shape as [number, number];
+    const H = this.numHeads;
+    const d = this.headDim;
+    return { key: reshape(splitHeads(kv.key, H), [B, H, S, d]), value: reshape(splitHeads(kv.value, H), [B, H, S, d]) };
   }
 
   /**
-   * Incremental self-attention for decoding: x [B, T, E] holds the next T positions (usually
-   * T = 1), `cache` the projected keys/values of the t earlier positions ([B, t, E], null or
-   * emptyCache at the start). The new positions attend to all earlier ones and causally among
-   * themselves, so stepping through a sequence equals forward() with a causal mask, at O(t) per
-   * step. `keyPaddingMask` covers all t + T keys.
+   * Attend from query [N, T, E] to a memory projected once per sentence (projectMemory), whose B
+   * sentences are shared by N = G·B query rows: row r reads sentence ⌊r / G⌋ (beam search's
+   * hypotheses, G = beam size). `keyPaddingMask` is per sentence [B·S]. The G·T queries of a
+   * sentence attend as one [G·T, S] block, so the memory is never copied per hypothesis.
+   * Returns output [N, T, E] and weights [N, heads, T, S]; with G = 1 it equals attend().
    */
-  step(x: Tensor, cache: KeyValue | null, opts: Pick<MultiheadForwardOptions, "keyPaddingMask"> = {}): MultiheadStep {
-    this.checkInput("x", x, this.embedDim);
-    if (!this.inProjWeight) throw new Error("MultiheadAttention.step: self-attention needs kdim = vdim = embedDim");
-    const E = this.embedDim;
-    const [q, k, v] = split(this.project(x, 0, 3), [E, E, E], 2) as [Tensor, Tensor, Tensor];
-    const next: KeyValue = cache && cache.key.shape[1]! > 0 ? { key: concat([cache.key, k], 1), value: concat([cache.value, v], 1) } : { key: k, value: v };
-    const T = x.shape[1]!;
-    const S = next.key.shape[1]!;
-    const attnMask = T > 1 ? causalMask(T, S) : null;
-    return { ...this.attendProjected(q, next, { keyPaddingMask: opts.keyPaddingMask ?? null, attnMask }), cache: next };
+  attendMemory(query: Tensor, memory: HeadKeyValue, opts: Pick<MultiheadForwardOptions, "keyPaddingMask" | "queryStart"> = {}): MultiheadOutput {
+    this.checkInput("query", query, this.embedDim);
+    const [B, H, S, d] = memory.key.shape as [number, number, number, number];
+    if (memory.key.ndim !== 4 || H !== this.numHeads || d !== this.headDim || memory.value.shape[0] !== B || memory.value.shape[2] !== S) {
+      throw shapeError("MultiheadAttention.attendMemory", `memory must be [B, ${this.numHeads}, S, ${this.headDim}] keys and values`, memory.key.shape, memory.value.shape);
+    }
+    const [N, T, E] = query.shape as [number, number, number];
+    const G = rowsPerSentence(N, B, "MultiheadAttention.attendMemory");
+    if (G > 1 && (this.relative || this.relativeBias)) throw new Error("MultiheadAttention.attendMemory: relative positions need one query row per sentence");
+    const q = reshape(this.project(query, 0, 1), [B, G * T, E]);
+    const r = this.attendHeads(splitHeads(q, H), reshape(memory.key, [B * H, S, d]), reshape(memory.value, [B * H, S, d]), B, G * T, S, {
+      mask: sharedAttentionMask(B, H, G * T, S, opts.keyPaddingMask ?? null),
+      queryStart: opts.queryStart ?? S - T,
+    });
+    const output = this.outProj.forward(reshape(mergeHeads(r.heads, B), [N, T, E]));
+    return { output, weights: G === 1 ? reshape(r.weights, [N, H, T, S]) : regroupWeights(r.weights, B, H, G, T, S) };
   }
 
-  /** Rows [first·E, (first+count)·E) of the packed projection (q = 0, k = 1, v = 2) applied to x. */
+  /**
+   * An empty self-attention cache for `batch` rows, preallocated for `capacity` positions (it
+   * grows past them if needed) and split by head.
+   */
+  emptyCache(batch: number, capacity = 0): KeyValueCache {
+    return new KeyValueCache(batch, this.numHeads, this.headDim, capacity);
+  }
+
+  /**
+   * Incremental self-attention for decoding: x [N, T, E] holds the next T positions (usually
+   * T = 1), `cache` the keys/values of the t earlier positions (emptyCache at the start). The new
+   * keys/values are written into the cache in place; the new positions attend to all earlier ones
+   * and causally among themselves, so stepping through a sequence equals forward() with a causal
+   * mask, at O(t) per step. `keyPaddingMask` covers all t + T keys. Inference only (no autograd
+   * through the cache): call it inside noGrad.
+   */
+  step(x: Tensor, cache: KeyValueCache, opts: Pick<MultiheadForwardOptions, "keyPaddingMask"> = {}): MultiheadStep {
+    this.checkInput("x", x, this.embedDim);
+    if (!this.inProjWeight) throw new Error("MultiheadAttention.step: self-attention needs kdim = vdim = embedDim");
+    if (isGradEnabled()) throw new Error("MultiheadAttention.step: incremental decoding does not record gradients; call it inside noGrad()");
+    const [N, T, E] = x.shape as [number, number, number];
+    const H = this.numHeads;
+    if (cache.rows !== N || cache.heads !== H || cache.headDim !== this.headDim) {
+      throw new Error(`MultiheadAttention.step: the cache holds ${cache.rows} rows × ${cache.heads} heads of ${cache.headDim}, x has ${N} rows (${H} heads of ${this.headDim})`);
+    }
+    const qkv = this.project(x, 0, 3); // [N, T, 3E]: q | k | v
+    const start = cache.length;
+    cache.append(qkv, E, 2 * E);
+    const S = cache.length;
+    const r = this.attendHeads(queryHeads(qkv, H, this.headDim), cache, null, N, T, S, {
+      mask: attentionMask(N, H, T, S, opts.keyPaddingMask ?? null, T > 1 ? causalMask(T, S) : null),
+      queryStart: start,
+    });
+    return { output: this.outProj.forward(mergeHeads(r.heads, N)), weights: reshape(r.weights, [N, H, T, S]), cache };
+  }
+
+  /**
+   * Rows [first·E, (first+count)·E) of the packed projection (q = 0, k = 1, v = 2) applied to x.
+   * Without gradients the weight rows are read in place; with them, through slice().
+   */
   private project(x: Tensor, first: number, count: number): Tensor {
     const E = this.embedDim;
     let w: Tensor;
-    if (this.inProjWeight) w = count === 3 ? this.inProjWeight : slice(this.inProjWeight, 0, first * E, (first + count) * E);
+    if (this.inProjWeight) w = count === 3 ? this.inProjWeight : rowsOf(this.inProjWeight, first * E, (first + count) * E);
     else if (count === 1) w = [this.qProjWeight, this.kProjWeight, this.vProjWeight][first]!;
     else throw new Error("MultiheadAttention: packed projections need kdim = vdim = embedDim");
     const y = matmul(x, w, { transB: true });
     if (!this.inProjBias) return y;
-    return add(y, count === 3 ? this.inProjBias : slice(this.inProjBias, 0, first * E, (first + count) * E));
+    return add(y, count === 3 ? this.inProjBias : rowsOf(this.inProjBias, first * E, (first + count) * E));
   }
 
   /** q [B, T, E] and kv [B, S, E] (projected) → heads, scaled dot-product attention, merge, out_proj. */
@@ -180,23 +248,46 @@ export class MultiheadAttention extends Module {
       throw shapeError("MultiheadAttention", "query, key and value batch / key and value lengths differ", q.shape, kv.key.shape, kv.value.shape);
     }
     const H = this.numHeads;
-    const qh = splitHeads(q, H);
-    const mask = attentionMask(B, H, T, S, opts.keyPaddingMask, opts.attnMask);
-    const queryStart = opts.queryStart ?? S - T;
+    const r = this.attendHeads(splitHeads(q, H), splitHeads(kv.key, H), splitHeads(kv.value, H), B, T, S, {
+      mask: attentionMask(B, H, T, S, opts.keyPaddingMask, opts.attnMask),
+      queryStart: opts.queryStart ?? S - T,
+    });
+    return { output: this.outProj.forward(mergeHeads(r.heads, B)), weights: reshape(r.weights, [B, H, T, S]) };
+  }
+
+  /**
+   * Scaled dot-product attention of queries qh [B·H, T, d] (relative position terms and dropout
+   * included) over keys/values given either as tensors [B·H, S, d] or as a KeyValueCache
+   * (values null): heads [B·H, T, d] and weights [B·H, T, S] (before dropout).
+   */
+  private attendHeads(
+    qh: Tensor, keys: Tensor | KeyValueCache, values: Tensor | null, B: number, T: number, S: number,
+    opts: { mask: Uint8Array | null; queryStart: number },
+  ): { heads: Tensor; weights: Tensor } {
     let scoreBias: Tensor | null = null;
     let buckets: Int32Array | null = null;
     if (this.relative) {
-      buckets = this.relative.buckets(T, S, queryStart);
+      buckets = this.relative.buckets(T, S, opts.queryStart);
       scoreBias = this.relative.scoreBias(qh, buckets, S);
     }
     if (this.relativeBias) {
-      const bias = this.relativeBias.forward(B, T, S, queryStart);
+      const bias = this.relativeBias.forward(B, T, S, opts.queryStart);
       scoreBias = scoreBias ? add(scoreBias, bias) : bias;
     }
-    const dropout = this.dropoutP > 0 ? { p: this.dropoutP, rng: this.dropoutRng, training: this.training } : null;
-    const r = scaledDotProductAttention(qh, splitHeads(kv.key, H), splitHeads(kv.value, H), mask, { scoreBias, dropout });
+    const drop = this.dropoutP > 0 ? { p: this.dropoutP, rng: this.dropoutRng, training: this.training } : null;
+    let r: { output: Tensor; weights: Tensor; applied: Tensor };
+    if (keys instanceof KeyValueCache) {
+      // The same steps as scaledDotProductAttention, reading keys and values in the cache.
+      let scores = mulScalar(keys.scores(qh), 1 / Math.sqrt(this.headDim));
+      if (scoreBias) scores = add(scores, scoreBias);
+      const weights = softmax(scores, opts.mask);
+      const applied = drop ? dropout(weights, drop.p, drop.rng, drop.training) : weights;
+      r = { output: keys.context(applied), weights, applied };
+    } else {
+      r = scaledDotProductAttention(qh, keys, values!, opts.mask, { scoreBias, dropout: drop });
+    }
     const heads = this.relative && buckets ? add(r.output, this.relative.valueTerm(r.applied, buckets)) : r.output;
-    return { output: this.outProj.forward(mergeHeads(heads, B)), weights: reshape(r.weights, [B, H, T, S]) };
+    return { heads, weights: r.weights };
   }
 
   private checkInput(name: string, x: Tensor, features: number): void {
@@ -204,14 +295,64 @@ export class MultiheadAttention extends Module {
   }
 }
 
-/** [B, T, heads·d] → [B·heads, T, d], head j from features j·d … (j+1)·d − 1 (two last-axes transposes). */
+/**
+ * [B, T, heads·d] → [B·heads, T, d], head j from features j·d … (j+1)·d − 1 (two last-axes
+ * transposes; a plain reshape when T = 1, where the layouts coincide).
+ */
 export function splitHeads(x: Tensor, heads: number): Tensor {
   const [B, T, E] = x.shape as [number, number, number];
+  if (T === 1) return reshape(x, [B * heads, 1, E / heads]);
   return transpose(reshape(transpose(x), [B * heads, E / heads, T]));
 }
 
 /** [B·heads, T, d] → [B, T, heads·d], the inverse of splitHeads (Concat(head_1, …, head_h)). */
 export function mergeHeads(x: Tensor, batch: number): Tensor {
   const [N, T, d] = x.shape as [number, number, number];
+  if (T === 1) return reshape(x, [batch, 1, (N / batch) * d]);
   return transpose(reshape(transpose(x), [batch, (N / batch) * d, T]));
+}
+
+/** Rows [from, to) of a parameter along its first axis: in place when no gradient is recorded, else a (differentiable) slice. */
+function rowsOf(p: Tensor, from: number, to: number): Tensor {
+  if (needsGrad(p)) return slice(p, 0, from, to);
+  const width = p.shape[0] === 0 ? 0 : p.size / p.shape[0]!;
+  return new Tensor(p.data.subarray(from * width, to * width), [to - from, ...p.shape.slice(1)]);
+}
+
+/** The query part (columns 0 … heads·d) of a packed q|k|v projection [N, T, 3E], split by head: [N·heads, T, d]. */
+function queryHeads(qkv: Tensor, heads: number, d: number): Tensor {
+  const [N, T, W] = qkv.shape as [number, number, number];
+  const out = Tensor.zeros([N * heads, T, d]);
+  const src = qkv.data;
+  for (let n = 0; n < N; n++) {
+    for (let t = 0; t < T; t++) {
+      const row = (n * T + t) * W;
+      if (T === 1) {
+        out.data.set(src.subarray(row, row + heads * d), n * heads * d);
+        continue;
+      }
+      for (let h = 0; h < heads; h++) out.data.set(src.subarray(row + h * d, row + h * d + d), ((n * heads + h) * T + t) * d);
+    }
+  }
+  return out;
+}
+
+const sharedMasks = new WeakMap<Uint8Array, Map<string, Uint8Array>>();
+
+/** attentionMask for a per-sentence key padding mask, cached per mask and shape (it is the same at every decoding step). */
+function sharedAttentionMask(B: number, H: number, T: number, S: number, keyPaddingMask: Uint8Array | null): Uint8Array | null {
+  if (!keyPaddingMask) return null;
+  let byShape = sharedMasks.get(keyPaddingMask);
+  if (!byShape) sharedMasks.set(keyPaddingMask, (byShape = new Map()));
+  const key = `${B},${H},${T},${S}`;
+  let mask = byShape.get(key);
+  if (!mask) byShape.set(key, (mask = attentionMask(B, H, T, S, keyPaddingMask, null)!));
+  return mask;
+}
+
+/** Weights [B·H, G·T, S] of G query rows per sentence → [G·B, H, T, S] (row b·G + g). */
+function regroupWeights(w: Tensor, B: number, H: number, G: number, T: number, S: number): Tensor {
+  const ids = new Int32Array(B * G * H * T);
+  for (let b = 0; b < B; b++) for (let g = 0; g < G; g++) for (let h = 0; h < H; h++) for (let t = 0; t < T; t++) ids[((b * G + g) * H + h) * T + t] = ((b * H + h) * G + g) * T + t;
+  return reshape(gatherRows(reshape(w, [B * H * G * T, S]), ids, [ids.length]), [B * G, H, T, S]);
 }

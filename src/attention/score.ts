@@ -6,7 +6,9 @@ import type { Tensor } from "../tensor/tensor.js";
  * Scores are split in two so that work depending only on the keys is done once per sentence
  * (Bahdanau's W₂h_j, Joey NMT's `compute_proj_keys`) and only the query side runs per step.
  *
- * Shapes: keys [B, S, Dk]; query [B, Dq]; energies [B, S].
+ * Shapes: keys [B, S, Dk]; query [N, Dq]; energies [N, S], where N = G·B and query row r is
+ * compared with sentence ⌊r / G⌋'s keys (G > 1: the hypotheses of beam search share their
+ * sentence's prepared keys; see rowsPerSentence).
  */
 export abstract class AttentionScore extends Module {
   /** Registry name of the score, e.g. "additive". */
@@ -17,7 +19,7 @@ export abstract class AttentionScore extends Module {
     return keys;
   }
 
-  /** Unnormalised energies e[b, s] of a query against the prepared keys. */
+  /** Unnormalised energies e[r, s] of each query row against its sentence's prepared keys. */
   abstract energies(query: Tensor, preparedKeys: Tensor): Tensor;
 }
 

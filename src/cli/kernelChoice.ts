@@ -1,20 +1,34 @@
 import { UserError } from "../errors.js";
-import { createWasmKernels, setKernels } from "../kernels/index.js";
+import { createKernels, fastestKernels, KERNEL_SET_NAMES, type KernelSetName, setKernels, setThreadCount } from "../kernels/index.js";
 
 /**
- * ATTN_KERNELS selects the compute kernels for the whole process: "js" (default; plain
- * TypeScript, float64 accumulation) or "wasm" (WebAssembly SIMD matmul, ~6× faster on large
- * products, float32 accumulation, so results differ from js in the last bits). A run is bitwise
- * reproducible with the same kernels; docs/performance.md has the numbers.
+ * ATTN_KERNELS selects the compute kernels for the whole process: unset or "auto" takes the
+ * fastest this Node runs (wasm-fma, else wasm, else js); "js" (plain TypeScript, the readable
+ * reference), "wasm" (WebAssembly SIMD) or "wasm-fma" (SIMD with fused multiply-add) force one.
+ * Same seed + same kernel set ⇒ bitwise-identical run; docs/performance.md has the numbers.
  */
 export function applyKernelChoice(env: NodeJS.ProcessEnv = process.env): string {
-  const choice = env.ATTN_KERNELS ?? "js";
-  if (choice === "js") return "js";
-  if (choice === "wasm") {
-    const k = createWasmKernels();
-    if (!k) throw new UserError("ATTN_KERNELS=wasm: this Node.js cannot run WebAssembly SIMD; unset ATTN_KERNELS to use the js kernels");
+  const choice = env.ATTN_KERNELS ?? "auto";
+  if (choice === "auto" || choice === "") {
+    const k = fastestKernels();
     setKernels(k);
-    return "wasm";
+    return k.name;
   }
-  throw new UserError(`ATTN_KERNELS: expected js or wasm; got "${choice}"`);
+  if (!(KERNEL_SET_NAMES as readonly string[]).includes(choice)) {
+    throw new UserError(`ATTN_KERNELS: expected one of auto | ${KERNEL_SET_NAMES.join(" | ")}; got "${choice}"`);
+  }
+  const k = createKernels(choice as KernelSetName);
+  if (!k) throw new UserError(`ATTN_KERNELS=${choice}: this Node.js cannot run these kernels (WebAssembly SIMD${choice === "wasm-fma" ? " with relaxed SIMD" : ""} missing); unset ATTN_KERNELS to use the fastest available`);
+  setKernels(k);
+  return k.name;
+}
+
+/** `--threads N` (a whole number from 1 to 64); absent leaves the default (ATTN_THREADS, else the cores, at most 4). */
+export function applyThreadChoice(value: string | undefined): void {
+  if (value === undefined) return;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 1 || n > 64) {
+    throw new UserError(`--threads: expected a whole number from 1 to 64; got "${value}"`);
+  }
+  setThreadCount(n);
 }

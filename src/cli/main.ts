@@ -6,7 +6,7 @@ import { registerDumpAttention } from "./commands/dumpAttention.js";
 import { registerData } from "./commands/data.js";
 import { registerEval } from "./commands/eval.js";
 import { ATTN_VERSION } from "../version.js";
-import { applyKernelChoice } from "./kernelChoice.js";
+import { applyKernelChoice, applyThreadChoice } from "./kernelChoice.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -15,7 +15,9 @@ export function buildProgram(): Command {
     .description("Train small attention-based sequence-to-sequence translation models and look at what they attend to.")
     .version(ATTN_VERSION, "-V, --version", "print the attn version")
     .showHelpAfterError("(run with --help for usage)")
+    .option("--threads <n>", "threads for the compute kernels (default: the number of cores, at most 4; results are identical for every count)")
     .exitOverride();
+  program.hook("preAction", () => applyThreadChoice(program.opts<{ threads?: string }>().threads));
   registerTrain(program);
   registerTranslate(program);
   registerDumpAttention(program);

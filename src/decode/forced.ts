@@ -1,5 +1,5 @@
 import { EOS, PAD } from "../data/vocab.js";
-import type { TargetBatch, TeacherForcedOutput } from "../models/types.js";
+import type { TargetBatch, TeacherForcedOutput, TeacherForcingOptions } from "../models/types.js";
 import { logSoftmax } from "../ops/index.js";
 import { inference } from "./inference.js";
 import type { DecodableModel } from "./types.js";
@@ -18,7 +18,7 @@ export interface ForcedResult {
 
 /** Model with a teacher-forced forward pass (Seq2Seq.forward). */
 export interface ForcedModel extends DecodableModel {
-  forward(batch: TargetBatch): TeacherForcedOutput;
+  forward(batch: TargetBatch, opts?: TeacherForcingOptions): TeacherForcedOutput;
 }
 
 /**
@@ -29,7 +29,7 @@ export interface ForcedModel extends DecodableModel {
 export function forcedDecode(model: ForcedModel, batch: TargetBatch): ForcedResult[] {
   return inference(model, () => {
     const { batchSize: B, tgtLen: T, srcLen: S } = batch;
-    const out = model.forward(batch);
+    const out = model.forward(batch, { attention: true });
     const V = out.logits.shape[1]!;
     const lp = logSoftmax(out.logits).data;
     const results: ForcedResult[] = [];

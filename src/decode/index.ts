@@ -6,4 +6,4 @@ export { decodeCorpus, translateExamples, type CorpusOptions, type TranslateOpti
 export { sourceBatch } from "./sourceBatch.js";
 export { lengthPenalty, normalizedScore } from "./lengthPenalty.js";
 export { defaultMaxLen } from "./maxLen.js";
-export { expandState, repeatIndices, selectStateRows, selectTensorRows } from "./state.js";
+export { expandState, nextStepState, repeatIndices, selectStateRows, selectTensorRows } from "./state.js";

@@ -11,14 +11,17 @@ export interface StepOutput {
   logProbs: FloatArray;
   vocab: number;
   state: DecoderState;
-  /** Attention weights [N, S], or null for decoders without attention. */
+  /** Attention weights [N, S], or null for decoders without attention (or when not asked for). */
   weights: Tensor | null;
 }
 
-/** Feed the previous tokens `prev` (one per row) at step t and score the next token. */
-export function decodeStep(model: DecodableModel, prev: Int32Array, state: DecoderState, t: number): StepOutput {
+/**
+ * Feed the previous tokens `prev` (one per row) at step t and score the next token. With
+ * `weights` false the decoder may skip the attention weights (StepOutput.weights is then null).
+ */
+export function decodeStep(model: DecodableModel, prev: Int32Array, state: DecoderState, t: number, weights = true): StepOutput {
   const d = model.decoder;
-  const r = d.step(d.embed(prev, [prev.length]), state, t);
+  const r = d.step(d.embed(prev, [prev.length]), state, t, { weights });
   const lp = logSoftmax(d.logits(r.features));
   return { logProbs: lp.data, vocab: lp.shape[1]!, state: r.state, weights: r.weights };
 }
@@ -39,17 +42,28 @@ export function canEmit(id: number): boolean {
 export function topTokens(logProbs: FloatArray, row: number, vocab: number, k: number): { token: number; logProb: number }[] {
   const best: { token: number; logProb: number }[] = [];
   const base = row * vocab;
-  for (let v = 0; v < vocab; v++) {
-    if (!canEmit(v)) continue;
+  let v = 0;
+  // Fill the list with the first k emittable tokens, then scan for anything strictly better than
+  // the current k-th (equal values keep the earlier, lower id).
+  for (; v < vocab && best.length < k; v++) if (canEmit(v)) insertRanked(best, v, logProbs[base + v]!, k);
+  if (best.length < k) return best;
+  let threshold = best[k - 1]!.logProb;
+  for (; v < vocab; v++) {
     const lp = logProbs[base + v]!;
-    if (best.length === k && !(lp > best[k - 1]!.logProb)) continue;
-    // Insert after every entry ≥ lp: equal values keep the earlier (lower) id first.
-    let i = best.length;
-    while (i > 0 && best[i - 1]!.logProb < lp) i--;
-    best.splice(i, 0, { token: v, logProb: lp });
-    if (best.length > k) best.pop();
+    if (lp > threshold && canEmit(v)) {
+      insertRanked(best, v, lp, k);
+      threshold = best[k - 1]!.logProb;
+    }
   }
   return best;
+}
+
+/** Insert (token, lp) after every entry ≥ lp, keeping at most k entries. */
+function insertRanked(best: { token: number; logProb: number }[], token: number, lp: number, k: number): void {
+  let i = best.length;
+  while (i > 0 && best[i - 1]!.logProb < lp) i--;
+  best.splice(i, 0, { token, logProb: lp });
+  if (best.length > k) best.pop();
 }
 
 /** Row `row` of the attention weights, restricted to the sentence's `length` real positions. */

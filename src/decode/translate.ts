@@ -2,6 +2,7 @@ import type { Example } from "../data/batching.js";
 import { beamSearch } from "./beam.js";
 import { greedyDecode } from "./greedy.js";
 import { sourceBatch } from "./sourceBatch.js";
+import { inScopedArena } from "../tensor/storage.js";
 import type { BeamOptions, DecodableModel, Hypothesis, MaxLen } from "./types.js";
 
 export interface CorpusOptions extends BeamOptions {
@@ -20,11 +21,12 @@ export function decodeCorpus(model: DecodableModel, sources: readonly Int32Array
   // Stable sort by length: equal lengths keep input order, so the batching is deterministic.
   const order = sources.map((_, i) => i).sort((a, b) => sources[a]!.length - sources[b]!.length);
   const out: Hypothesis[][] = new Array<Hypothesis[]>(sources.length);
+  // The tensors of one batch live in an arena released after it (hypotheses hold plain numbers).
   for (let start = 0; start < order.length; start += size) {
     const ids = order.slice(start, start + size);
     const batch = sourceBatch(ids.map((i) => sources[i]!));
     const greedy = opts.beam === 1 && (opts.nBest ?? 1) === 1 && !opts.lengthPenalty;
-    const lists = greedy ? greedyDecode(model, batch, opts).map((h) => [h]) : beamSearch(model, batch, opts);
+    const lists = inScopedArena(() => (greedy ? greedyDecode(model, batch, opts).map((h) => [h]) : beamSearch(model, batch, opts)));
     ids.forEach((i, r) => (out[i] = lists[r]!));
   }
   return out;
@@ -35,6 +37,8 @@ export interface TranslateOptions {
   maxLen: MaxLen;
   lengthPenalty?: number;
   batchSize?: number;
+  /** Record attention rows in the hypotheses (default true). */
+  attention?: boolean;
 }
 
 /** The best hypothesis for each encoded example (its `src`, ending in </s>), in input order. */

@@ -27,7 +27,7 @@ export interface Hypothesis {
    * Cross-attention per decoder step: row t holds the weights over the sentence's real source
    * positions (srcLengths[b] of them, the source </s> included) when token t was emitted. A
    * finished hypothesis has one more row than tokens (the step that emitted </s>). Empty for
-   * models without attention (the fixed-vector decoder).
+   * models without attention (the fixed-vector decoder) and when decoding with `attention: false`.
    */
   attention: number[][];
   /** True when the hypothesis ended with </s>; false when it was cut at maxLen. */
@@ -43,12 +43,16 @@ export type MaxLen = number | ((srcLength: number) => number);
 
 export interface GreedyOptions {
   maxLen: MaxLen;
+  /** Record each hypothesis's attention rows (Hypothesis.attention). Default true; false leaves them empty and saves the copies. */
+  attention?: boolean;
 }
 
 export interface BeamOptions {
   /** Beam size K (live hypotheses per sentence). */
   beam: number;
   maxLen: MaxLen;
+  /** Record each hypothesis's attention rows (Hypothesis.attention). Default true; false leaves them empty and saves the copies. */
+  attention?: boolean;
   /** GNMT length-penalty exponent α ≥ 0 (0: rank by raw log-probability). */
   lengthPenalty?: number;
   /** Hypotheses returned per sentence, 1 ≤ nBest ≤ K. Default 1. */

@@ -1,13 +1,61 @@
 import type { Kernels } from "./types.js";
 import { jsKernels } from "./js/index.js";
+import { createWasmKernels } from "./wasm/index.js";
 
 export type { Kernels } from "./types.js";
 
+/** Kernel sets by name, fastest last: `js` (plain TypeScript, the reference), `wasm` (SIMD), `wasm-fma` (relaxed-SIMD fused multiply-add). */
+export const KERNEL_SET_NAMES = ["js", "wasm", "wasm-fma"] as const;
+export type KernelSetName = (typeof KERNEL_SET_NAMES)[number];
+
+const DESCRIPTIONS: Record<string, string> = {
+  js: "js (plain TypeScript reference kernels)",
+  wasm: "wasm (WebAssembly SIMD)",
+  "wasm-fma": "wasm-fma (WebAssembly SIMD with fused multiply-add)",
+};
+
+/** A kernel-set name with a few words on what it is, for the start of a run. */
+export function describeKernels(name: string): string {
+  return DESCRIPTIONS[name] ?? name;
+}
+
+const cache = new Map<KernelSetName, Kernels | null>();
+
+/** The kernel set of that name, or null where this engine cannot run it. */
+export function createKernels(name: KernelSetName): Kernels | null {
+  if (!cache.has(name)) {
+    const k = name === "js" ? jsKernels : createWasmKernels(name === "wasm" ? "simd" : "fma");
+    cache.set(name, k);
+  }
+  return cache.get(name)!;
+}
+
+/** The fastest kernel set this engine runs: wasm-fma, else wasm, else js. */
+export function fastestKernels(): Kernels {
+  for (const name of ["wasm-fma", "wasm"] as const) {
+    const k = createKernels(name);
+    if (k) return k;
+  }
+  return jsKernels;
+}
+
+/**
+ * The kernel set named by ATTN_KERNELS (js | wasm | wasm-fma | auto), or the fastest when unset,
+ * "auto" or unusable (the CLI reports a bad value as an error before anything runs).
+ */
+function initialKernels(): Kernels {
+  const want = typeof process !== "undefined" ? process.env?.ATTN_KERNELS : undefined;
+  if (want && (KERNEL_SET_NAMES as readonly string[]).includes(want)) {
+    return createKernels(want as KernelSetName) ?? fastestKernels();
+  }
+  return fastestKernels();
+}
+
 /**
  * The active kernels. Ops call `kernels().matmul(...)` etc.; `setKernels` swaps in another
- * implementation (e.g. WebAssembly SIMD) without touching autograd or models.
+ * implementation without touching autograd or models. The default is the fastest set.
  */
-let active: Kernels = jsKernels;
+let active: Kernels = initialKernels();
 
 export function kernels(): Kernels {
   return active;
@@ -17,7 +65,16 @@ export function setKernels(k: Kernels): void {
   active = k;
 }
 
-export { jsKernels };
+/** Run `fn` with kernel set `k` active (tests and benchmarks comparing sets). */
+export function withKernels<T>(k: Kernels, fn: () => T): T {
+  const prev = active;
+  active = k;
+  try {
+    return fn();
+  } finally {
+    active = prev;
+  }
+}
 
-/** Kernels with a WebAssembly SIMD matmul (null where unsupported): `setKernels(createWasmKernels() ?? jsKernels)`. */
-export { createWasmKernels } from "./wasm/index.js";
+export { jsKernels, createWasmKernels };
+export { defaultThreadCount, setThreadCount, threadCount } from "./wasm/threads.js";

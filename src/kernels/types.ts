@@ -1,5 +1,15 @@
 import type { FloatArray } from "../tensor/dtype.js";
 
+/** Binary elementwise ops of `Kernels.binaryForward`. */
+export type BinaryOpKind = "add" | "sub" | "mul" | "div";
+/** How an operand of a binary kernel is read over a rows × cols output (see `Kernels.binaryForward`). */
+export type OperandLayout = "full" | "row" | "col";
+/**
+ * Unary ops of `Kernels.unaryForward`: exp, log, tanh, sigmoid (1/(1+e^−x)), relu, gelu
+ * (x·Φ(x), exact erf), geluTanh (the tanh approximation), square (x²).
+ */
+export type UnaryOpKind = "exp" | "log" | "tanh" | "sigmoid" | "relu" | "gelu" | "geluTanh" | "square";
+
 /**
  * The hot loops of attn, as plain functions over flat float arrays with explicit sizes and
  * offsets. Autograd and models never loop over elements themselves; they call these. A faster
@@ -26,7 +36,10 @@ export interface Kernels {
 
   /**
    * Row-wise softmax of x[rows×cols] into out. `mask` (same length as x, 1 = masked out) gives
-   * masked positions exactly 0; a fully masked row becomes all zeros, never NaN.
+   * masked positions exactly 0; a fully masked row becomes all zeros, never NaN. Determinism
+   * contract (also for logSoftmaxRows and both backwards): a row's bits depend only on its own
+   * values, and masked columns appended to a row (padding) do not change the bits of the others,
+   * so a sentence gets the same attention weights in a batch of 1 and in a padded batch.
    */
   softmaxRows(x: FloatArray, out: FloatArray, rows: number, cols: number, mask: Uint8Array | null): void;
 
@@ -71,4 +84,194 @@ export interface Kernels {
     dgates: FloatArray | null, dc: FloatArray | null,
     batch: number, hidden: number,
   ): void;
+
+  // ---- Cross-entropy (js/crossEntropy.ts; wasm/crossEntropy.ts, c/crossentropy.c) --------------
+
+  /**
+   * Cross-entropy of each row of logits x[rows×cols] against targets[rows] (class ids), with label
+   * smoothing ε (target distribution q = (1−ε)·onehot(t) + ε/cols):
+   *   lse[r]  = log Σ_j exp(x_rj)
+   *   loss[r] = (1−ε)·(lse[r] − x_r,t) + ε·(lse[r] − mean_j x_rj)     (= −Σ_j q_j log p_rj)
+   * A row whose target equals `ignoreIndex` is skipped: lse[r] = loss[r] = 0. Other targets must
+   * be in [0, cols) (the op checks).
+   */
+  crossEntropyRows(
+    x: FloatArray, targets: Int32Array, lse: FloatArray, loss: FloatArray,
+    rows: number, cols: number, ignoreIndex: number, smoothing: number,
+  ): void;
+
+  /**
+   * Backward of crossEntropyRows given its lse: d_r = scale·(softmax(x_r) − q_r), added to dx
+   * (`accumulate`) or written to it (then rows with an ignored target are set to 0). When not
+   * accumulating, dx may be x itself: the logits are turned into their gradient in place.
+   */
+  crossEntropyBackwardRows(
+    x: FloatArray, targets: Int32Array, lse: FloatArray, dx: FloatArray,
+    rows: number, cols: number, ignoreIndex: number, smoothing: number, scale: number, accumulate: boolean,
+  ): void;
+
+  // ---- Optimizer updates, gradient-norm clipping, layer norm, additive energies ----------------
+  // (js/optim.ts, js/norm.ts, js/energies.ts; wasm/optim.ts, wasm/norm.ts, wasm/energies.ts)
+
+  /**
+   * One Adam/AdamW update of n parameters in place (torch.optim.Adam/AdamW, PyTorch 1.13):
+   *   g' = g + l2·p,  m = β1·m + (1−β1)·g',  v = β2·v + (1−β2)·g'·g',
+   *   v̂ = vMax ? (vMax = max(vMax, v)) : v,  p = p·shrink − stepSize·m / (√v̂ / bc2Sqrt + eps).
+   * The caller folds lr and the step t into stepSize = lr/(1−β1^t) and bc2Sqrt = √(1−β2^t); Adam
+   * passes its weight decay as l2 (shrink 1), AdamW as shrink = 1 − lr·wd (l2 0). The js reference
+   * computes each element in float64 and rounds once per stored value (m, v, vMax, p); faster sets
+   * may compute in float32 (as PyTorch does) and agree within float32 tolerance.
+   */
+  adamStep(
+    p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, vMax: FloatArray | null, n: number,
+    beta1: number, beta2: number, eps: number, l2: number, shrink: number, stepSize: number, bc2Sqrt: number,
+  ): void;
+
+  /**
+   * One SGD update of n parameters in place (torch.optim.SGD): d = g + weightDecay·p; without a
+   * momentum buffer (buf null or momentum 0) p −= lr·d; else buf = first ? d : momentum·buf +
+   * (1−dampening)·d and p −= lr·(nesterov ? d + momentum·buf : buf). float64 per element, rounded
+   * once per stored value; every kernel set gives the same bits.
+   */
+  sgdStep(
+    p: FloatArray, g: FloatArray, buf: FloatArray | null, n: number,
+    lr: number, momentum: number, dampening: number, nesterov: boolean, weightDecay: number, first: boolean,
+  ): void;
+
+  /**
+   * Σ x[i]² over x[off .. off+n), accumulated in float64 (gradient-norm clipping). The order of
+   * the sum depends only on n. NaN/±Infinity propagate.
+   */
+  sumSquares(x: FloatArray, off: number, n: number): number;
+
+  /** Σ |x[i]| over x[off .. off+n), float64 accumulation in an order that depends only on n. */
+  sumAbs(x: FloatArray, off: number, n: number): number;
+
+  /** max |x[i]| over x[off .. off+n) (0 when n = 0); NaN if any entry is NaN. */
+  maxAbs(x: FloatArray, off: number, n: number): number;
+
+  /** x[i] = x[i]·s in place over x[off .. off+n), the product taken in float64 and rounded once. */
+  scaleInPlace(x: FloatArray, off: number, n: number, s: number): void;
+
+  /**
+   * Layer norm of x[rows×cols] over each row: out = (x − μ)·rstd·weight + bias with the biased
+   * variance, rstd = 1/√(σ² + eps). Writes mean[rows] and rstd[rows] for the backward pass.
+   */
+  layerNormForward(
+    x: FloatArray, weight: FloatArray, bias: FloatArray, out: FloatArray,
+    mean: FloatArray, rstd: FloatArray, rows: number, cols: number, eps: number,
+  ): void;
+
+  /**
+   * Backward of layerNormForward given dy[rows×cols], x and the saved mean/rstd; with
+   * x̂ = (x − μ)·rstd and ĝ = dy·weight, accumulates dx += rstd/cols·(cols·ĝ − Σĝ − x̂·Σĝx̂),
+   * dweight += Σ_rows dy·x̂, dbias += Σ_rows dy (rows in order). Any of dx, dweight, dbias may be null.
+   */
+  layerNormBackward(
+    dy: FloatArray, x: FloatArray, mean: FloatArray, rstd: FloatArray, weight: FloatArray,
+    dx: FloatArray | null, dweight: FloatArray | null, dbias: FloatArray | null, rows: number, cols: number,
+  ): void;
+
+  /**
+   * Additive-attention energies e[b,s] = Σ_a v[a]·tanh(keys[b,s,a] + query[b,a]) with keys
+   * [batch×srcLen×dim], query [batch×dim], v [dim], e [batch×srcLen]; tanhCache [batch×srcLen×dim]
+   * receives the tanh values for the backward pass. The sum over a is in an order that depends only on dim.
+   */
+  additiveEnergiesForward(
+    keys: FloatArray, query: FloatArray, v: FloatArray, e: FloatArray, tanhCache: FloatArray,
+    batch: number, srcLen: number, dim: number,
+  ): void;
+
+  /**
+   * Backward of additiveEnergiesForward given de [batch×srcLen]: with d = de·v·(1 − t²),
+   * dkeys += d, dquery[b] += Σ_s d (s in order), dv += Σ_{b,s} de·t (b, s in order). Entries with
+   * de = 0 (masked positions) are skipped. Any of dkeys, dquery, dv may be null.
+   */
+  additiveEnergiesBackward(
+    de: FloatArray, tanhCache: FloatArray, v: FloatArray,
+    dkeys: FloatArray | null, dquery: FloatArray | null, dv: FloatArray | null,
+    batch: number, srcLen: number, dim: number,
+  ): void;
+
+  // ---- Elementwise family: binary ops with broadcasting, unary ops, axis sums, row gather and
+  // scatter-add, masks (js/elementwise.ts, js/unary.ts, js/reduce.ts, js/gather.ts;
+  // wasm/c/elementwise.c, bound by wasm/elementwise.ts). Memory-bound loops; every output element
+  // is computed in an order fixed by the sizes alone. Layouts and op kinds: see the types below.
+
+  /**
+   * out[r, c] = a[r, c] ∘ b[r, c] over an output of rows × cols, where each operand is read
+   * through its `OperandLayout` ("full": its own rows × cols; "row": one row of `cols` repeated
+   * for every row, e.g. a bias [H] over [N, H]; "col": one value per row, e.g. [B, 1] over
+   * [B, H]; a scalar is "col" with rows = 1). Any other broadcast stays in the op.
+   */
+  binaryForward(
+    op: BinaryOpKind,
+    a: FloatArray, aOff: number, aLayout: OperandLayout,
+    b: FloatArray, bOff: number, bLayout: OperandLayout,
+    out: FloatArray, outOff: number, rows: number, cols: number,
+  ): void;
+
+  /**
+   * Backward of binaryForward for one operand (`which` 0 = a, 1 = b): accumulates dOut/dOperand ·
+   * g into `dst`, which has that operand's layout. Broadcast operands are reductions: "row" sums
+   * rows 0..rows−1 in order into each column; "col" sums each row's cols in an order fixed by
+   * `cols` alone (as `sumAxis`), then adds the sum once. Add/sub read neither a nor b; mul reads
+   * the other operand; div both.
+   */
+  binaryBackward(
+    op: BinaryOpKind, which: 0 | 1,
+    g: FloatArray, gOff: number,
+    a: FloatArray, aOff: number, aLayout: OperandLayout,
+    b: FloatArray, bOff: number, bLayout: OperandLayout,
+    dst: FloatArray, dstOff: number, rows: number, cols: number,
+  ): void;
+
+  /** y[i] = f(x[i]) for i < n (f by `UnaryOpKind`). */
+  unaryForward(op: UnaryOpKind, x: FloatArray, xOff: number, y: FloatArray, yOff: number, n: number): void;
+
+  /**
+   * gx[i] += g[i] · f'(x[i]), using the saved output y where that is cheaper (exp, tanh, sigmoid
+   * read y; log, relu, gelu, geluTanh, square read x; the unused one may be any array). relu adds
+   * nothing where x ≤ 0.
+   */
+  unaryBackward(
+    op: UnaryOpKind, x: FloatArray, xOff: number, y: FloatArray, yOff: number,
+    g: FloatArray, gOff: number, gx: FloatArray, gxOff: number, n: number,
+  ): void;
+
+  /** out[i] = x[i]·scale + shift for i < n (two roundings in float32). */
+  affine(x: FloatArray, xOff: number, out: FloatArray, outOff: number, n: number, scale: number, shift: number): void;
+
+  /** y[i] += alpha·x[i] for i < n (gradient accumulation, addN). */
+  axpy(n: number, alpha: number, x: FloatArray, xOff: number, y: FloatArray, yOff: number): void;
+
+  /**
+   * x viewed as [outer, dim, inner]: out[o, i] = scale · Σ_d x[o, d, i] (written, not added).
+   * Every sum uses one order fixed by dim alone, whatever outer and inner (so a [T, B] sum over T
+   * gives each column the same bits for B = 1 as for B = 32); the reference sums d in order, the
+   * WebAssembly kernels in four partial sums over d ≡ k (mod 4) (c/elementwise.c).
+   */
+  sumAxis(x: FloatArray, xOff: number, out: FloatArray, outOff: number, outer: number, dim: number, inner: number, scale: number): void;
+
+  /** Backward of sumAxis: gx[o, d, i] += scale · g[o, i]. */
+  sumAxisBackward(g: FloatArray, gOff: number, gx: FloatArray, gxOff: number, outer: number, dim: number, inner: number, scale: number): void;
+
+  /** out[i, :] = w[ids[idsOff + i], :] for i < count, rows of `dim` floats (ids must be in range). */
+  gatherRows(w: FloatArray, wOff: number, ids: Int32Array, idsOff: number, out: FloatArray, outOff: number, count: number, dim: number): void;
+
+  /** gw[ids[i], :] += g[i, :] for i = 0..count−1 in order, skipping ids equal to `skipId` (−1: none). */
+  scatterAddRows(g: FloatArray, gOff: number, ids: Int32Array, idsOff: number, gw: FloatArray, gwOff: number, count: number, dim: number, skipId: number): void;
+
+  /** out[i] = mask[i] ? fill : x[i]·scale (masked fill: scale 1; dropout: mask = dropped, fill 0). */
+  maskedFill(x: FloatArray, xOff: number, mask: Uint8Array, maskOff: number, out: FloatArray, outOff: number, n: number, scale: number, fill: number): void;
+
+  /** gx[i] += g[i]·scale where mask[i] is 0; masked positions are left untouched. */
+  maskedAccumulate(g: FloatArray, gOff: number, mask: Uint8Array, maskOff: number, gx: FloatArray, gxOff: number, n: number, scale: number): void;
+
+  /** Row r (of `width` floats) of out = row r of a where keep[r] ≠ 0, else row r of b. */
+  selectRows(keep: Uint8Array, a: FloatArray, aOff: number, b: FloatArray, bOff: number, out: FloatArray, outOff: number, rows: number, width: number): void;
+
+  /** dst row r += g row r for the rows where (keep[r] ≠ 0) === whenKept (backward of selectRows). */
+  accumulateRowsWhere(keep: Uint8Array, whenKept: boolean, g: FloatArray, gOff: number, dst: FloatArray, dstOff: number, rows: number, width: number): void;
+  // ---- end of the elementwise family
 }

@@ -1,6 +1,6 @@
 import { uniformTensor } from "../nn/init.js";
 import { Module } from "../nn/module.js";
-import { add, matmul } from "../ops/index.js";
+import { add, type CrossEntropyOptions, matmul, outputLayerLoss } from "../ops/index.js";
 import type { Rng } from "../tensor/rng.js";
 import { shapeError } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -32,5 +32,14 @@ export class OutputLayer extends Module {
   forward(x: Tensor): Tensor {
     if (x.shape[x.ndim - 1] !== this.inFeatures) throw shapeError("OutputLayer", `expected ${this.inFeatures} features`, x.shape);
     return add(matmul(x, this.weight, { transB: true }), this.bias);
+  }
+
+  /**
+   * crossEntropy(forward(x), targets, opts) for x [..., F] and one target per row, fused
+   * (ops/outputLoss.ts): padding rows are skipped and the logits never outlive the loss.
+   */
+  loss(x: Tensor, targets: Int32Array, opts: CrossEntropyOptions): Tensor {
+    if (x.shape[x.ndim - 1] !== this.inFeatures) throw shapeError("OutputLayer", `expected ${this.inFeatures} features`, x.shape);
+    return outputLayerLoss(x, this.weight, this.bias, targets, opts);
   }
 }

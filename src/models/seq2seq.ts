@@ -3,6 +3,7 @@ import { Module } from "../nn/module.js";
 import { reshape, slice, stack } from "../ops/index.js";
 import type { Rng } from "../tensor/rng.js";
 import type { Tensor } from "../tensor/tensor.js";
+import type { CrossEntropyOptions } from "../ops/crossEntropy.js";
 import type { RecurrentDecoder } from "./decoders/recurrentDecoder.js";
 import type { RecurrentEncoder } from "./encoder.js";
 import type { AttentionMap, EncodedBatch, SourceBatch, TargetBatch, TeacherForcedOutput, TeacherForcingOptions, TranslationModel } from "./types.js";
@@ -34,6 +35,18 @@ export class Seq2Seq extends Module implements TranslationModel {
 
   /** Teacher-forced pass over tgtIn (optionally with scheduled sampling) → logits for every target position. */
   forward(batch: TargetBatch, opts: TeacherForcingOptions = {}): TeacherForcedOutput {
+    const { features, attention } = this.teacherForced(batch, opts);
+    const logits = this.decoder.logits(features);
+    return { logits: reshape(logits, [batch.batchSize * batch.tgtLen, logits.shape[2]!]), attention };
+  }
+
+  /** The teacher-forced loss through the fused output layer (TranslationModel.trainingLoss). */
+  trainingLoss(batch: TargetBatch, targets: Int32Array, loss: CrossEntropyOptions, opts: TeacherForcingOptions = {}): Tensor {
+    return this.decoder.loss(this.teacherForced(batch, opts).features, targets, loss);
+  }
+
+  /** The decoder run over tgtIn: the output-layer features of every step [B, T, F] (and the attention, if asked for). */
+  private teacherForced(batch: TargetBatch, opts: TeacherForcingOptions): { features: Tensor; attention: Tensor[] | null } {
     const B = batch.batchSize;
     const T = batch.tgtLen;
     const enc = this.encodeBatch(batch);
@@ -42,6 +55,8 @@ export class Seq2Seq extends Module implements TranslationModel {
     const embAll = p > 0 ? null : this.decoder.embed(batch.tgtIn, [B, T]);
     const E = this.decoder.opts.embeddingSize;
     const features: Tensor[] = [];
+    // Attention weights are collected only for callers that read them (forced decoding, dumps).
+    const wantAttention = opts.attention ?? false;
     const attention: Tensor[] = [];
     let prevFeatures: Tensor | null = null;
     for (let t = 0; t < T; t++) {
@@ -57,14 +72,13 @@ export class Seq2Seq extends Module implements TranslationModel {
         }
         emb = this.decoder.embed(ids, [B]);
       }
-      const r = this.decoder.step(emb, state, t);
+      const r = this.decoder.step(emb, state, t, { weights: wantAttention });
       state = r.state;
       features.push(r.features);
       prevFeatures = r.features;
-      if (r.weights) attention.push(r.weights);
+      if (wantAttention && r.weights) attention.push(r.weights);
     }
-    const logits = this.decoder.logits(stack(features, 1));
-    return { logits: reshape(logits, [B * T, logits.shape[2]!]), attention: attention.length > 0 ? attention : null };
+    return { features: stack(features, 1), attention: attention.length > 0 ? attention : null };
   }
 
   /**
@@ -74,7 +88,7 @@ export class Seq2Seq extends Module implements TranslationModel {
    * encoder self-attention layer.
    */
   attentionMaps(batch: TargetBatch & { tgtLengths: Int32Array }): AttentionMap[][] {
-    const { attention } = noGrad(() => this.forward(batch));
+    const { attention } = noGrad(() => this.forward(batch, { attention: true }));
     const selfMaps = this.encoder.lastSelfAttention;
     const S = batch.srcLen;
     return Array.from({ length: batch.batchSize }, (_, b) => {

@@ -2,6 +2,7 @@ import type { AttentionMemory } from "../attention/attention.js";
 import type { Module } from "../nn/module.js";
 import type { Rng } from "../tensor/rng.js";
 import type { Tensor } from "../tensor/tensor.js";
+import type { CrossEntropyOptions } from "../ops/crossEntropy.js";
 
 /** What the encoder hands the decoder for one batch. */
 export interface EncodedBatch {
@@ -17,30 +18,61 @@ export interface EncodedBatch {
   lengths: Int32Array;
 }
 
-/** Recurrent decoder state between steps. Every tensor has the batch as its first axis. */
-export interface DecoderState {
-  /** Hidden state per layer [B, H]. */
-  h: Tensor[];
-  /** LSTM cell state per layer [B, H], or null for GRU. */
-  c: Tensor[] | null;
-  /** Luong input feeding: the previous attentional state h̃_{t−1} [B, H], or null. */
-  feed: Tensor | null;
-  /** Prepared attention keys of the source, or null without attention. */
-  memory: AttentionMemory | null;
+/**
+ * Per-row tensors a decoder carries between steps besides h/c/feed — e.g. a Transformer's
+ * self-attention key/value caches — moved with the other rows in beam search. Stepping may
+ * append to a cache in place, so a cache is stepped from once: branch with select().
+ */
+export interface RowCache {
+  /** Rows (hypotheses) in the cache. */
+  readonly rows: number;
+  /** A new, independent cache whose row i continues row rows[i] of this one (any count, repeats allowed). */
+  select(rows: Int32Array): RowCache;
   /**
-   * Batch-first tensors a decoder carries between steps besides h/c/feed — e.g. a Transformer's
-   * per-layer key/value caches [B, t, E] — reordered with the other rows in beam search.
-   * Absent for recurrent decoders.
+   * The same as select(rows) for rows.length === this.rows, but may work in place: returns the
+   * reordered cache (possibly this one), and this cache must not be used afterwards.
    */
-  cache?: Tensor[];
+  reorder(rows: Int32Array): RowCache;
+}
+
+/**
+ * Decoder state between steps. It has two kinds of rows:
+ *  - per-hypothesis rows (h, c, feed, cache), N of them, batch-first;
+ *  - per-sentence rows (memory), B of them, computed once per sentence and never copied per
+ *    hypothesis: with G = N / B rows per sentence (beam search: G = K), row r belongs to sentence
+ *    ⌊r / G⌋ (rows b·G … b·G + G − 1 are sentence b's hypotheses).
+ */
+export interface DecoderState {
+  /** Hidden state per layer [N, H]. */
+  h: Tensor[];
+  /** LSTM cell state per layer [N, H], or null for GRU. */
+  c: Tensor[] | null;
+  /** Luong input feeding: the previous attentional state h̃_{t−1} [N, H], or null. */
+  feed: Tensor | null;
+  /** Prepared attention memory of the source, one row per sentence ([B, S, …]), or null without attention. */
+  memory: AttentionMemory | null;
+  /** Per-row caches besides h/c/feed (a Transformer's self-attention keys/values). Absent for recurrent decoders. */
+  cache?: RowCache;
+}
+
+/** What a decoder may size its state for. */
+export interface DecoderInitOptions {
+  /** Most steps that will be taken (a Transformer preallocates its key/value caches for them; more still work). */
+  steps?: number;
+}
+
+/** Per-step options of StepDecoder.step. */
+export interface StepOptions {
+  /** Whether the caller reads StepResult.weights (default true); when false a decoder may skip computing them and return null. */
+  weights?: boolean;
 }
 
 /** One decoder step's result. */
 export interface StepResult {
-  /** Input of the output layer [B, F]; logits = output(features). */
+  /** Input of the output layer [N, F]; logits = output(features). */
   features: Tensor;
   state: DecoderState;
-  /** Attention weights over the source [B, S], or null for the fixed-vector decoder. */
+  /** Attention weights over the source [N, S], or null for the fixed-vector decoder (or when not asked for: StepOptions.weights). */
   weights: Tensor | null;
 }
 
@@ -61,11 +93,16 @@ export interface TargetBatch extends SourceBatch {
 export interface TeacherForcedOutput {
   /** Logits [B·T, V], row b·T + t. */
   logits: Tensor;
-  /** Cross-attention weights per target step, each [B, S] (null for the fixed-vector decoder). */
+  /**
+   * Cross-attention weights per target step, each [B, S]: only with TeacherForcingOptions.attention
+   * (training does not read them); null otherwise and for the fixed-vector decoder.
+   */
   attention: Tensor[] | null;
 }
 
 export interface TeacherForcingOptions {
+  /** Also return the cross-attention weights of every step (forced decoding, attention dumps). Default false. */
+  attention?: boolean;
   /** Probability of feeding the model's own previous prediction (scheduled sampling, Bengio et al. 2015). */
   samplingProb?: number;
   rng?: Rng;
@@ -82,11 +119,11 @@ export interface AttentionMap {
 
 /** What a decoder offers for step-by-step decoding (greedy, beam search). */
 export interface StepDecoder {
-  init(enc: EncodedBatch): DecoderState;
+  init(enc: EncodedBatch, opts?: DecoderInitOptions): DecoderState;
   /** Target embeddings: ids [...shape] → [...shape, E]. */
   embed(ids: Int32Array, shape: readonly number[]): Tensor;
-  /** One step from the embedded previous token [B, E] at output position t. */
-  step(emb: Tensor, state: DecoderState, t: number): StepResult;
+  /** One step from the embedded previous token [N, E] at output position t. */
+  step(emb: Tensor, state: DecoderState, t: number, opts?: StepOptions): StepResult;
   /** Logits [..., V] from step features [..., F]. */
   logits(features: Tensor): Tensor;
 }
@@ -98,6 +135,13 @@ export type TranslationModel = Module & {
   readonly decoder: StepDecoder;
   encodeBatch(batch: SourceBatch): EncodedBatch;
   forward(batch: TargetBatch, opts?: TeacherForcingOptions): TeacherForcedOutput;
+  /**
+   * The teacher-forced training loss, crossEntropy(forward(batch, opts).logits, targets, loss),
+   * through the fused output layer (ops/outputLoss.ts): rows whose target is ignored (padding) are
+   * never projected, and no [B·T, V] logits tensor is kept beside the loss. Same random draws
+   * (dropout, scheduled sampling) as forward.
+   */
+  trainingLoss(batch: TargetBatch, targets: Int32Array, loss: CrossEntropyOptions, opts?: TeacherForcingOptions): Tensor;
   /** All attention maps of a teacher-forced pass, per sentence (rows: target steps incl. </s>; columns: real source positions). */
   attentionMaps(batch: TargetBatch & { tgtLengths: Int32Array }): AttentionMap[][];
 };

@@ -27,6 +27,7 @@ export abstract class Module {
   protected param(name: string, t: Tensor): Tensor {
     this.checkName(name);
     t.requiresGrad = true;
+    t.makePersistent();
     this.ownParams.set(name, t);
     return t;
   }

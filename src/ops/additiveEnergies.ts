@@ -1,4 +1,5 @@
 import { gradSink, record } from "../autograd/tape.js";
+import { kernels } from "../kernels/index.js";
 import { allocFloat } from "../tensor/dtype.js";
 import { shapeError } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -8,7 +9,8 @@ import { Tensor } from "../tensor/tensor.js";
  *   e[b, s] = Σ_a v[a] · tanh(keysProj[b, s, a] + queryProj[b, a])
  * with keysProj [B, S, A] (W₂h, computed once per sentence), queryProj [B, A] (W₁s, per step)
  * and v [A]. Fusing avoids materialising the broadcast sum and its tanh as separate graph
- * nodes at every decoder step.
+ * nodes at every decoder step (`Kernels.additiveEnergiesForward` / `additiveEnergiesBackward`;
+ * the tanh values are kept for the backward).
  */
 export function additiveEnergies(keysProj: Tensor, queryProj: Tensor, v: Tensor): Tensor {
   if (keysProj.ndim !== 3) throw shapeError("additiveEnergies", "keysProj must be [B, S, A]", keysProj.shape);
@@ -18,41 +20,8 @@ export function additiveEnergies(keysProj: Tensor, queryProj: Tensor, v: Tensor)
   }
   const out = Tensor.zeros([B, S]);
   const T = allocFloat(B * S * A);
-  const K = keysProj.data;
-  const Q = queryProj.data;
-  const V = v.data;
-  const E = out.data;
-  for (let b = 0; b < B; b++) {
-    const qo = b * A;
-    for (let s = 0; s < S; s++) {
-      const ko = (b * S + s) * A;
-      let e = 0;
-      for (let a = 0; a < A; a++) {
-        const t = Math.tanh(K[ko + a]! + Q[qo + a]!);
-        T[ko + a] = t;
-        e += V[a]! * t;
-      }
-      E[b * S + s] = e;
-    }
-  }
+  kernels().additiveEnergiesForward(keysProj.data, queryProj.data, v.data, out.data, T, B, S, A);
   return record(out, [keysProj, queryProj, v], (g) => {
-    const gk = gradSink(keysProj);
-    const gq = gradSink(queryProj);
-    const gv = gradSink(v);
-    for (let b = 0; b < B; b++) {
-      const qo = b * A;
-      for (let s = 0; s < S; s++) {
-        const ge = g[b * S + s]!;
-        if (ge === 0) continue;
-        const ko = (b * S + s) * A;
-        for (let a = 0; a < A; a++) {
-          const t = T[ko + a]!;
-          const d = ge * V[a]! * (1 - t * t);
-          if (gk) gk[ko + a] += d;
-          if (gq) gq[qo + a] += d;
-          if (gv) gv[a] += ge * t;
-        }
-      }
-    }
+    kernels().additiveEnergiesBackward(g, T, v.data, gradSink(keysProj), gradSink(queryProj), gradSink(v), B, S, A);
   });
 }

@@ -1,3 +1,4 @@
+import type { OperandLayout } from "../kernels/types.js";
 import { broadcastShapes, shapesEqual, shapeSize, stridesOf, type Shape } from "../tensor/shape.js";
 
 /**
@@ -61,4 +62,65 @@ export function broadcastIndex(inShape: Shape, outShape: Shape): BroadcastIndex 
   for (let i = 0; isSuffix && i < inShape.length; i++) if (inShape[i] !== outShape[offset + i]) isSuffix = false;
   if (isSuffix) return { period: Math.max(inN, 1), map: null };
   return { period: Math.max(n, 1), map: broadcastIndexMap(inShape, outShape) };
+}
+
+/**
+ * How a binary kernel reads both operands over an output viewed as rows × cols, for the broadcasts
+ * the kernels cover (types.ts, `OperandLayout`); null means a general broadcast (index maps).
+ */
+export interface BroadcastPlan {
+  rows: number;
+  cols: number;
+  a: OperandLayout;
+  b: OperandLayout;
+}
+
+/**
+ * One operand against the output: "full" (same number of elements), constant over a trailing
+ * block of `block` elements (its shape is a prefix of the output's followed by ones: [B, 1] over
+ * [B, H], a scalar over anything), or a "suffix" repeating with period `period` ([H] or [1, H]
+ * over [N, H]).
+ */
+type Fit = { kind: "full" } | { kind: "block"; block: number } | { kind: "suffix"; period: number } | null;
+
+function fit(inShape: Shape, outShape: Shape, n: number): Fit {
+  const inN = shapeSize(inShape);
+  if (inN === n) return { kind: "full" };
+  const offset = outShape.length - inShape.length;
+  if (offset < 0) return null;
+  // Prefix + ones: in[k] = out[offset + k] up to some axis j, then only ones.
+  let j = 0;
+  while (j < inShape.length && inShape[j] === outShape[offset + j]) j++;
+  let onesAfter = true;
+  for (let k = j; k < inShape.length; k++) if (inShape[k] !== 1) onesAfter = false;
+  // Axes the input lacks count as leading ones, so they must be ones in the output too (or the
+  // input is all ones: a scalar).
+  let leadOnes = true;
+  for (let k = 0; k < offset; k++) if (outShape[k] !== 1) leadOnes = false;
+  if (onesAfter && (leadOnes || inN === 1)) return { kind: "block", block: n / inN };
+  // Suffix after dropping leading ones.
+  let lead = 0;
+  while (lead < inShape.length && inShape[lead] === 1) lead++;
+  const rest = inShape.length - lead;
+  for (let k = 0; k < rest; k++) if (inShape[lead + k] !== outShape[outShape.length - rest + k]) return null;
+  return { kind: "suffix", period: inN };
+}
+
+export function broadcastPlan(aShape: Shape, bShape: Shape, outShape: Shape): BroadcastPlan | null {
+  const n = shapeSize(outShape);
+  if (n === 0) return { rows: 0, cols: 0, a: "full", b: "full" };
+  const fa = fit(aShape, outShape, n);
+  const fb = fit(bShape, outShape, n);
+  if (!fa || !fb) return null;
+  if (fa.kind === "full" && fb.kind === "full") return { rows: 1, cols: n, a: "full", b: "full" };
+  // The period of the pattern along the output: a suffix's length, or a block's length.
+  const colsOf = (x: Fit) => (x!.kind === "suffix" ? x!.period : x!.kind === "block" ? x!.block : 0);
+  const layoutOf = (x: Fit): OperandLayout => (x!.kind === "full" ? "full" : x!.kind === "suffix" ? "row" : "col");
+  let cols: number;
+  if (fa.kind === "full") cols = colsOf(fb);
+  else if (fb.kind === "full") cols = colsOf(fa);
+  else if (fa.kind !== fb.kind && colsOf(fa) === colsOf(fb)) cols = colsOf(fa);
+  else return null;
+  if (!(cols > 0) || n % cols !== 0) return null;
+  return { rows: n / cols, cols, a: layoutOf(fa), b: layoutOf(fb) };
 }

@@ -1,21 +1,43 @@
 import { gradSink, record } from "../autograd/tape.js";
+import { kernels } from "../kernels/index.js";
+import type { BinaryOpKind } from "../kernels/types.js";
 import { Tensor } from "../tensor/tensor.js";
-import { broadcastIndex, broadcastShapes } from "./broadcast.js";
+import { broadcastIndex, broadcastPlan, broadcastShapes } from "./broadcast.js";
 
 /**
  * Elementwise binary ops with NumPy broadcasting (e.g. [B,T,H] + [H], [B,H] * [B,1]).
- * Backward sums the gradient over broadcast axes. These loops are memory-bound and stay
- * here; the compute-bound hot loops live in src/kernels.
+ * Same shapes, a suffix broadcast (a bias over rows) and a per-row value (constant along the
+ * trailing axes) run in the binary kernels; backward sums the gradient over broadcast axes there
+ * too. Any other broadcast uses per-element index maps here (rare: no model path needs one).
  */
-type BinaryKind = "add" | "sub" | "mul" | "div";
+type BinaryKind = BinaryOpKind;
 
 function binary(kind: BinaryKind, a: Tensor, b: Tensor): Tensor {
   const outShape = broadcastShapes(kind, a.shape, b.shape);
+  const out = Tensor.zeros(outShape);
+  const plan = broadcastPlan(a.shape, b.shape, outShape);
+  if (!plan) return binaryGeneral(kind, a, b, out);
+  const { rows, cols, a: la, b: lb } = plan;
+  const K = kernels();
+  const A = a.data;
+  const B = b.data;
+  K.binaryForward(kind, A, 0, la, B, 0, lb, out.data, 0, rows, cols);
+  return record(out, [a, b], (g) => {
+    const ga = gradSink(a);
+    const gb = gradSink(b);
+    // One operand at a time, so a ∘ a (ga === gb) accumulates both contributions.
+    if (ga) K.binaryBackward(kind, 0, g, 0, A, 0, la, B, 0, lb, ga, 0, rows, cols);
+    if (gb) K.binaryBackward(kind, 1, g, 0, A, 0, la, B, 0, lb, gb, 0, rows, cols);
+  });
+}
+
+/** Any broadcast, through per-element index maps (the fallback of `binary`). */
+function binaryGeneral(kind: BinaryKind, a: Tensor, b: Tensor, out: Tensor): Tensor {
+  const outShape = out.shape;
   const { period: pa, map: ma } = broadcastIndex(a.shape, outShape);
   const { period: pb, map: mb } = broadcastIndex(b.shape, outShape);
   const A = a.data;
   const B = b.data;
-  const out = Tensor.zeros(outShape);
   const O = out.data;
   const n = O.length;
   // One loop per kind (no branch on the kind per element); input indices are i mod period, or
@@ -65,12 +87,10 @@ export const div = (a: Tensor, b: Tensor): Tensor => binary("div", a, b);
 /** x * scale + shift, elementwise with scalars. */
 export function affine(x: Tensor, scale: number, shift: number): Tensor {
   const out = Tensor.zeros(x.shape);
-  const X = x.data;
-  const O = out.data;
-  for (let i = 0; i < O.length; i++) O[i] = X[i]! * scale + shift;
+  const K = kernels();
+  K.affine(x.data, 0, out.data, 0, x.size, scale, shift);
   return record(out, [x], (g) => {
-    const gx = gradSink(x)!;
-    for (let i = 0; i < g.length; i++) gx[i] += g[i]! * scale;
+    K.axpy(g.length, scale, g, 0, gradSink(x)!, 0);
   });
 }
 
@@ -89,15 +109,13 @@ export function addN(xs: Tensor[]): Tensor {
   }
   const out = Tensor.zeros(first.shape);
   const O = out.data;
-  for (const x of xs) {
-    const X = x.data;
-    for (let i = 0; i < O.length; i++) O[i] += X[i]!;
-  }
+  const K = kernels();
+  // out = ((0 + x0) + x1) + …, one pass per input.
+  for (const x of xs) K.axpy(O.length, 1, x.data, 0, O, 0);
   return record(out, xs, (g) => {
     for (const x of xs) {
       const gx = gradSink(x);
-      if (!gx) continue;
-      for (let i = 0; i < g.length; i++) gx[i] += g[i]!;
+      if (gx) K.axpy(g.length, 1, g, 0, gx, 0);
     }
   });
 }
@@ -106,11 +124,9 @@ export function addN(xs: Tensor[]): Tensor {
 export function square(x: Tensor): Tensor {
   const out = Tensor.zeros(x.shape);
   const X = x.data;
-  const O = out.data;
-  for (let i = 0; i < O.length; i++) O[i] = X[i]! * X[i]!;
+  const K = kernels();
+  K.unaryForward("square", X, 0, out.data, 0, x.size);
   return record(out, [x], (g) => {
-    const gx = gradSink(x)!;
-    for (let i = 0; i < g.length; i++) gx[i] += 2 * g[i]! * X[i]!;
+    K.unaryBackward("square", X, 0, out.data, 0, g, 0, gradSink(x)!, 0, g.length);
   });
 }
-

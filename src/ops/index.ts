@@ -10,5 +10,6 @@ export { maskedFill, selectRows, expandKeyMask } from "./mask.js";
 export { dropout } from "./dropout.js";
 export { layerNorm } from "./layerNorm.js";
 export { crossEntropy, type CrossEntropyOptions } from "./crossEntropy.js";
+export { outputLayerLoss } from "./outputLoss.js";
 export { gruCell, lstmCell } from "./rnnCells.js";
 export { additiveEnergies } from "./additiveEnergies.js";

@@ -1,4 +1,5 @@
 import { gradSink, record } from "../autograd/tape.js";
+import { kernels } from "../kernels/index.js";
 import { shapeError } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 
@@ -6,12 +7,10 @@ import { Tensor } from "../tensor/tensor.js";
 export function maskedFill(x: Tensor, mask: Uint8Array, value: number): Tensor {
   if (mask.length !== x.size) throw shapeError("maskedFill", `mask has ${mask.length} entries but the input has ${x.size}`, x.shape);
   const out = Tensor.zeros(x.shape);
-  const X = x.data;
-  const O = out.data;
-  for (let i = 0; i < O.length; i++) O[i] = mask[i] ? value : X[i]!;
+  const K = kernels();
+  K.maskedFill(x.data, 0, mask, 0, out.data, 0, x.size, 1, value);
   return record(out, [x], (g) => {
-    const gx = gradSink(x)!;
-    for (let i = 0; i < g.length; i++) if (!mask[i]) gx[i] += g[i]!;
+    K.maskedAccumulate(g, 0, mask, 0, gradSink(x)!, 0, g.length, 1);
   });
 }
 
@@ -27,19 +26,13 @@ export function selectRows(keep: Uint8Array, ifTrue: Tensor, ifFalse: Tensor): T
   const rows = keep.length;
   const w = rows === 0 ? 0 : ifTrue.size / rows;
   const out = Tensor.zeros(ifTrue.shape);
-  for (let r = 0; r < rows; r++) {
-    const src = keep[r] ? ifTrue.data : ifFalse.data;
-    out.data.set(src.subarray(r * w, r * w + w), r * w);
-  }
+  const K = kernels();
+  K.selectRows(keep, ifTrue.data, 0, ifFalse.data, 0, out.data, 0, rows, w);
   return record(out, [ifTrue, ifFalse], (g) => {
     const gt = gradSink(ifTrue);
     const gf = gradSink(ifFalse);
-    for (let r = 0; r < rows; r++) {
-      const dst = keep[r] ? gt : gf;
-      if (!dst) continue;
-      const o = r * w;
-      for (let i = 0; i < w; i++) dst[o + i] += g[o + i]!;
-    }
+    if (gt) K.accumulateRowsWhere(keep, true, g, 0, gt, 0, rows, w);
+    if (gf) K.accumulateRowsWhere(keep, false, g, 0, gf, 0, rows, w);
   });
 }
 

@@ -1,4 +1,5 @@
 import { gradSink, record } from "../autograd/tape.js";
+import { kernels } from "../kernels/index.js";
 import { normAxis } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 
@@ -16,26 +17,11 @@ function reduceAxis(op: string, x: Tensor, axis: number, keepDim: boolean, scale
   const [outer, dim, inner] = splitAtAxis(x.shape, ax);
   const outShape = keepDim ? x.shape.map((d, i) => (i === ax ? 1 : d)) : x.shape.filter((_, i) => i !== ax);
   const out = Tensor.zeros(outShape);
-  const X = x.data;
-  const O = out.data;
   const s = scale(dim);
-  for (let o = 0; o < outer; o++) {
-    for (let d = 0; d < dim; d++) {
-      const xo = (o * dim + d) * inner;
-      const oo = o * inner;
-      for (let i = 0; i < inner; i++) O[oo + i] += X[xo + i]!;
-    }
-  }
-  if (s !== 1) for (let i = 0; i < O.length; i++) O[i] *= s;
+  const K = kernels();
+  K.sumAxis(x.data, 0, out.data, 0, outer, dim, inner, s);
   return record(out, [x], (g) => {
-    const gx = gradSink(x)!;
-    for (let o = 0; o < outer; o++) {
-      for (let d = 0; d < dim; d++) {
-        const xo = (o * dim + d) * inner;
-        const oo = o * inner;
-        for (let i = 0; i < inner; i++) gx[xo + i] += g[oo + i]! * s;
-      }
-    }
+    K.sumAxisBackward(g, 0, gradSink(x)!, 0, outer, dim, inner, s);
   });
 }
 
@@ -54,7 +40,6 @@ export function mean(x: Tensor, axis?: number, keepDim = false): Tensor {
 function flatten(x: Tensor): Tensor {
   const out = new Tensor(x.data, [x.size]);
   return record(out, [x], (g) => {
-    const gx = gradSink(x)!;
-    for (let i = 0; i < g.length; i++) gx[i] += g[i]!;
+    kernels().axpy(g.length, 1, g, 0, gradSink(x)!, 0);
   });
 }

@@ -1,4 +1,5 @@
 import { UserError } from "../errors.js";
+import { kernels } from "../kernels/index.js";
 import { boolOption, numberOption, Optimizer, type Hyperparams } from "./optimizer.js";
 import type { NamedParams } from "./params.js";
 
@@ -53,19 +54,7 @@ export abstract class AdamBase extends Optimizer<AdamHyper> {
       const t = this.nextParamStep(name);
       const stepSize = lr / (1 - beta1 ** t);
       const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
-      for (let i = 0; i < n; i++) {
-        const pi = p[i]!;
-        const gi = g[i]! + l2 * pi;
-        const mi = beta1 * m[i]! + (1 - beta1) * gi;
-        let vi = beta2 * v[i]! + (1 - beta2) * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        if (vMax) {
-          vi = Math.max(vMax[i]!, vi);
-          vMax[i] = vi;
-        }
-        p[i] = pi * shrink - (stepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
-      }
+      kernels().adamStep(p, g, m, v, vMax, n, beta1, beta2, eps, l2, shrink, stepSize, bc2Sqrt);
     }
   }
 
@@ -100,7 +89,8 @@ export abstract class AdamBase extends Optimizer<AdamHyper> {
  *     p    -= lr / (1 - beta1^t) * m / denom
  *
  * State is float32 (`exp_avg`, `exp_avg_sq`, `max_exp_avg_sq` buffers, and the per-parameter
- * step in the metadata); each update is computed in float64 and rounded once when stored.
+ * step in the metadata). The update is `Kernels.adamStep`: float64 rounded once when stored in
+ * the js reference, float32 (as PyTorch) in the WebAssembly kernels.
  */
 export class Adam extends AdamBase {
   constructor(params: NamedParams, options: AdamOptions) {

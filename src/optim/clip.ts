@@ -1,30 +1,32 @@
+import { kernels } from "../kernels/index.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { paramTensors, type NamedParams } from "./params.js";
 
 /**
  * Total norm of all gradients taken together, as if concatenated into one vector:
  * `(sum |g|^p)^(1/p)`, or `max |g|` for `normType = Infinity`. Parameters without a gradient are
- * ignored; with no gradients at all the norm is 0. Computed in float64. NaN or ±Infinity in a
- * gradient gives a non-finite result.
+ * ignored; with no gradients at all the norm is 0. Computed in float64: each gradient's sum
+ * (`Kernels.sumSquares`/`sumAbs`/`maxAbs`, in an order fixed by its length) is added in parameter
+ * order, so the result is reproducible. NaN or ±Infinity in a gradient gives a non-finite result.
  */
 export function gradNorm(params: readonly Tensor[] | NamedParams, normType = 2): number {
   if (!(normType > 0)) throw new Error(`gradNorm: normType must be > 0 or Infinity, got ${normType}`);
+  const k = kernels();
   let acc = 0;
   for (const t of paramTensors(params)) {
     const g = t.grad;
     if (!g) continue;
     const n = g.length;
     if (normType === Infinity) {
-      for (let i = 0; i < n; i++) {
-        const a = Math.abs(g[i]!);
-        if (a > acc) acc = a;
-        else if (Number.isNaN(a)) return NaN;
-      }
+      const a = k.maxAbs(g, 0, n);
+      if (a > acc) acc = a;
+      else if (Number.isNaN(a)) return NaN;
     } else if (normType === 2) {
-      for (let i = 0; i < n; i++) acc += g[i]! * g[i]!;
+      acc += k.sumSquares(g, 0, n);
     } else if (normType === 1) {
-      for (let i = 0; i < n; i++) acc += Math.abs(g[i]!);
+      acc += k.sumAbs(g, 0, n);
     } else {
+      // Other p-norms are rare; no kernel.
       for (let i = 0; i < n; i++) acc += Math.abs(g[i]!) ** normType;
     }
   }
@@ -48,10 +50,11 @@ export function clipGradNorm(params: readonly Tensor[] | NamedParams, maxNorm: n
   if (!Number.isFinite(total)) return total;
   const coef = maxNorm / (total + 1e-6);
   if (coef < 1) {
+    const k = kernels();
     for (const t of tensors) {
       const g = t.grad;
       if (!g) continue;
-      for (let i = 0; i < g.length; i++) g[i] = g[i]! * coef;
+      k.scaleInPlace(g, 0, g.length, coef);
     }
   }
   return total;

@@ -1,3 +1,4 @@
+import { allocPersistent } from "../tensor/storage.js";
 import { UserError } from "../errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeParams, type NamedParam, type NamedParams } from "./params.js";
@@ -146,7 +147,9 @@ export abstract class Optimizer<H extends Hyperparams = Hyperparams> {
       if (values.length !== param.size) {
         throw new UserError(`${where}: buffer '${key}' has ${values.length} values but the parameter has ${param.size}`);
       }
-      state.set(key, Float32Array.from(values));
+      const buf = allocPersistent(values.length);
+      buf.set(values);
+      state.set(key, buf);
     }
     this.checkLoadedState(state, steps, hyper);
 
@@ -170,7 +173,7 @@ export abstract class Optimizer<H extends Hyperparams = Hyperparams> {
     const key = `${kind}.${name}`;
     let buf = this.state.get(key);
     if (!buf) {
-      buf = new Float32Array(size);
+      buf = allocPersistent(size);
       this.state.set(key, buf);
     }
     return buf;

@@ -1,4 +1,5 @@
 import { UserError } from "../errors.js";
+import { kernels } from "../kernels/index.js";
 import { boolOption, numberOption, Optimizer, type Hyperparams } from "./optimizer.js";
 import type { NamedParams } from "./params.js";
 
@@ -46,19 +47,13 @@ export class SGD extends Optimizer<SgdHyper> {
       const p = np.param.data;
       const n = p.length;
       if (momentum === 0) {
-        for (let i = 0; i < n; i++) p[i] = p[i]! - lr * (g[i]! + weightDecay * p[i]!);
+        kernels().sgdStep(p, g, null, n, lr, 0, dampening, false, weightDecay, false);
         continue;
       }
       let buf = this.getBuffer("momentum_buffer", np.name);
       const first = buf === undefined;
       buf ??= this.buffer("momentum_buffer", np.name, n);
-      for (let i = 0; i < n; i++) {
-        const pi = p[i]!;
-        const d = g[i]! + weightDecay * pi;
-        const b = first ? d : momentum * buf[i]! + (1 - dampening) * d;
-        buf[i] = b;
-        p[i] = pi - lr * (nesterov ? d + momentum * b : b);
-      }
+      kernels().sgdStep(p, g, buf, n, lr, momentum, dampening, nesterov, weightDecay, first);
     }
   }
 }

@@ -1,3 +1,5 @@
+import { activeArena } from "./storage.js";
+
 /**
  * Storage element type. Training runs in float32. Gradient checks switch to float64 (inside
  * `withFloat64`) so finite differences are exact enough to compare against backward at 1e-6
@@ -7,14 +9,24 @@ export type FloatArray = Float32Array | Float64Array;
 
 let useFloat64 = false;
 
-/** A zero-filled float array of the current dtype. */
+/**
+ * A zero-filled float array of the current dtype. Float32 storage comes from the active arena
+ * (kernel memory, released at its reset) when one is open, else from the JS heap (storage.ts).
+ */
 export function allocFloat(n: number): FloatArray {
-  return useFloat64 ? new Float64Array(n) : new Float32Array(n);
+  if (useFloat64) return new Float64Array(n);
+  const arena = activeArena();
+  return arena ? arena.floats(n) : new Float32Array(n);
 }
 
-/** Copy numbers into a new array of the current dtype. */
+/** Copy numbers into a new array of the current dtype (from the active arena, like allocFloat). */
 export function floatFrom(values: ArrayLike<number>): FloatArray {
-  return useFloat64 ? Float64Array.from(values) : Float32Array.from(values);
+  if (useFloat64) return Float64Array.from(values);
+  const arena = activeArena();
+  if (!arena) return Float32Array.from(values);
+  const a = arena.floats(values.length);
+  for (let i = 0; i < values.length; i++) a[i] = values[i]!;
+  return a;
 }
 
 export function isFloat64Mode(): boolean {

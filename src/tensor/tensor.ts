@@ -1,4 +1,5 @@
 import { allocFloat, floatFrom, type FloatArray } from "./dtype.js";
+import { allocPersistent, isPersistent } from "./storage.js";
 import { checkShape, shapeError, shapeSize, shapeStr, type Shape } from "./shape.js";
 
 /**
@@ -91,10 +92,30 @@ export class Tensor {
     if (this.grad) this.grad.fill(0);
   }
 
-  /** Gradient buffer, allocated zero-filled when missing. */
+  /**
+   * Gradient buffer, allocated zero-filled when missing. It lives as long as the data: a
+   * parameter's (persistent kernel memory) outlives every step's arena.
+   */
   ensureGrad(): FloatArray {
-    if (!this.grad) this.grad = allocFloat(this.data.length);
+    if (!this.grad) this.grad = isPersistent(this.data) ? allocPersistent(this.data.length) : allocFloat(this.data.length);
     return this.grad;
+  }
+
+  /**
+   * Move this leaf's values (and gradient, if any) into persistent kernel memory, so the
+   * WebAssembly kernels read and update them in place; done once for every parameter when a
+   * module registers it. Float64 storage (gradient checks) stays where it is.
+   */
+  makePersistent(): void {
+    if (!(this.data instanceof Float32Array) || isPersistent(this.data)) return;
+    const data = allocPersistent(this.data.length);
+    data.set(this.data);
+    (this as { data: FloatArray }).data = data;
+    if (this.grad) {
+      const grad = allocPersistent(this.grad.length);
+      grad.set(this.grad);
+      this.grad = grad;
+    }
   }
 
   /** Reverse-mode backward from this tensor; installed by the autograd layer. */

@@ -43,6 +43,10 @@ export interface RunInfo {
   configSource: string;
   attnVersion: string;
   created: string;
+  /** The kernel set the run started with (e.g. "wasm-fma"); same seed + same kernels ⇒ same bits. Absent in runs from before it was recorded. */
+  kernels?: string;
+  /** Kernel threads the run started with (the results do not depend on it). */
+  threads?: number;
 }
 
 /**

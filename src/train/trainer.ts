@@ -9,11 +9,12 @@ import { PAD } from "../data/vocab.js";
 import { UserError } from "../errors.js";
 import { buildModel } from "../models/build.js";
 import type { TranslationModel } from "../models/types.js";
-import { crossEntropy } from "../ops/index.js";
 import { clipGradNorm } from "../optim/clip.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import type { LrScheduler } from "../optim/schedules.js";
 import { Rng } from "../tensor/rng.js";
+import { describeKernels, kernels, threadCount } from "../kernels/index.js";
+import { Arena } from "../tensor/storage.js";
 import { loadCheckpoint, recoverCheckpoints, restoreModel, saveCheckpoint } from "./checkpoint.js";
 import { MetricsLog } from "./metricsLog.js";
 import { buildOptimizer, buildScheduler } from "./optimizerFactory.js";
@@ -92,6 +93,7 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
   if (opts.resume) progress = restore(paths, model, optimizer, scheduler, samplingRng);
 
   const metrics = new MetricsLog(paths.metrics);
+  const stepArena = new Arena();
   const batchesPerEpoch = iterator.numBatches(progress.epoch);
   const totalSteps = t.maxSteps ?? t.maxEpochs * batchesPerEpoch;
   const display = new TrainingProgress(Boolean(opts.quiet), totalSteps);
@@ -103,8 +105,13 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
       `  model: ${config.model.encoder.type} encoder, ${config.model.decoder.type} decoder` +
       (config.model.decoder.type === "none" ? "" : `, ${config.model.attention.score} ${config.model.attention.scope} attention`) +
       `, ${nParams.toLocaleString("en-US")} parameters\n` +
+      `  kernels: ${describeKernels(kernels().name)}${kernels().name === "js" ? "" : `, ${threadCount()} thread${threadCount() === 1 ? "" : "s"}`}\n` +
       (opts.resume ? `  resuming at step ${progress.step} (epoch ${progress.epoch + 1}, batch ${progress.batchInEpoch})\n` : ""),
   );
+
+  if (opts.resume && info.kernels && info.kernels !== kernels().name) {
+    log(chalk.yellow(`warning: this run started with the ${info.kernels} kernels and continues with ${kernels().name}; the result will not be bitwise identical to an uninterrupted run (set ATTN_KERNELS=${info.kernels} to keep them)`));
+  }
 
   let interrupted = false;
   const onSigint = () => {
@@ -192,7 +199,11 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
           break outer;
         }
         const batch = iterator.batch(progress.epoch, k);
-        const stepResult = trainStep(model, batch, optimizer, scheduler, config, samplingRng);
+        // Every tensor of a step lives in the step arena, released before the next step: a
+        // steady-state step allocates no new memory (parameters, gradients and optimizer state
+        // are persistent).
+        stepArena.reset();
+        const stepResult = stepArena.run(() => trainStep(model, batch, optimizer, scheduler, config, samplingRng));
         if (!stepResult.ok) {
           stopReason = "non-finite";
           announce(
@@ -271,8 +282,8 @@ export type StepOutcome = { ok: true; loss: number; gradNorm: number } | { ok: f
 export function trainStep(model: TranslationModel, batch: Batch, optimizer: Optimizer, scheduler: LrScheduler, config: Config, samplingRng: Rng): StepOutcome {
   const t = config.training;
   model.train();
-  const { logits } = model.forward(batch, { samplingProb: t.scheduledSampling, rng: samplingRng });
-  const loss = crossEntropy(logits, batch.tgtOut, { ignoreIndex: PAD, labelSmoothing: labelSmoothingOf(config) });
+  // Fused output layer + cross-entropy: padding rows are never projected, the logits never kept.
+  const loss = model.trainingLoss(batch, batch.tgtOut, { ignoreIndex: PAD, labelSmoothing: labelSmoothingOf(config) }, { samplingProb: t.scheduledSampling, rng: samplingRng });
   const value = loss.item();
   if (!Number.isFinite(value)) return { ok: false, what: "loss", value };
   model.zeroGrad();

@@ -1,3 +1,4 @@
+import { inScopedArena } from "../tensor/storage.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { noGrad } from "../autograd/tape.js";
@@ -11,7 +12,6 @@ import { PAD } from "../data/vocab.js";
 import { translateExamples } from "../decode/translate.js";
 import { corpusBleu } from "../eval/bleu.js";
 import type { TranslationModel } from "../models/types.js";
-import { crossEntropy } from "../ops/index.js";
 import { attentionCsv, type AttentionMatrix } from "../viz/attentionCsv.js";
 
 export interface ValidationResult {
@@ -59,8 +59,7 @@ export function teacherForcedLoss(model: TranslationModel, split: EncodedSplit, 
   let tokens = 0;
   noGrad(() => {
     for (const batch of makeBatches(split.examples, { batchSize, bucket: true, shuffle: false })) {
-      const { logits } = model.forward(batch);
-      lossSum += crossEntropy(logits, batch.tgtOut, { ignoreIndex: PAD, reduction: "sum" }).item();
+      lossSum += inScopedArena(() => model.trainingLoss(batch, batch.tgtOut, { ignoreIndex: PAD, reduction: "sum" }).item());
       tokens += batch.tgtTokens;
     }
   });
@@ -70,7 +69,7 @@ export function teacherForcedLoss(model: TranslationModel, split: EncodedSplit, 
 /** Decode the first `limit` sentences of a split (greedy or beam) into texts, with their references. */
 export function decodeSample(model: TranslationModel, split: EncodedSplit, pipeline: TextPipeline, config: Config, limit: number, beam: number): DecodedSample {
   const examples = split.examples.slice(0, Math.min(limit, split.examples.length));
-  const hyps = translateExamples(model, examples, { beam, maxLen: config.decoding.maxLen, lengthPenalty: config.decoding.lengthPenalty, batchSize: config.training.batchSize });
+  const hyps = translateExamples(model, examples, { beam, maxLen: config.decoding.maxLen, lengthPenalty: config.decoding.lengthPenalty, batchSize: config.training.batchSize, attention: false });
   return {
     examples,
     hypotheses: hyps.map((h) => pipeline.decodeTarget(h.tokens)),

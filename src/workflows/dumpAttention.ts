@@ -49,7 +49,7 @@ export async function runDumpAttention(o: DumpAttentionOptions): Promise<void> {
   const targets: Int32Array[] = pairs.map((p) => (p.tgt !== null ? pipeline.encodeTarget(p.tgt) : new Int32Array(0)));
   const free = pairs.map((p, i) => (p.tgt === null ? i : -1)).filter((i) => i >= 0);
   if (free.length > 0) {
-    const lists = decodeCorpus(model, free.map((i) => sources[i]!), { beam: o.beam ?? 1, maxLen: config.decoding.maxLen, nBest: 1, batchSize: 32 });
+    const lists = decodeCorpus(model, free.map((i) => sources[i]!), { beam: o.beam ?? 1, maxLen: config.decoding.maxLen, nBest: 1, batchSize: 32, attention: false });
     free.forEach((i, k) => (targets[i] = Int32Array.from([BOS, ...lists[k]![0]!.tokens, EOS])));
   }
   const matrices: AttentionMatrix[] = [];

@@ -30,7 +30,7 @@ export async function runTranslate(o: TranslateCommandOptions): Promise<void> {
   // K hypotheses need a beam of at least K: --n-best raises the beam when it is smaller.
   const beam = Math.max(o.beam, nBest);
   const maxLen = o.maxLen ?? config.decoding.maxLen;
-  const lists = decodeCorpus(model, sources, { beam, maxLen, lengthPenalty: o.lengthPenalty, nBest, batchSize: o.batchSize });
+  const lists = decodeCorpus(model, sources, { beam, maxLen, lengthPenalty: o.lengthPenalty, nBest, batchSize: o.batchSize, attention: Boolean(o.showAttention) });
   const out: string[] = [];
   lists.forEach((list, i) => {
     if (o.nBest !== undefined) list.forEach((h, rank) => out.push(`${i}\t${rank + 1}\t${h.score.toFixed(4)}\t${pipeline.decodeTarget(h.tokens)}`));

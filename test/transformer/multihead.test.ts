@@ -157,11 +157,12 @@ describe("MultiheadAttention: dropout and incremental steps", () => {
       const m = new MultiheadAttention(4, 2, rng);
       const x = randn([2, 4, 4], rng);
       const full = m.forward(x, x, x, { attnMask: causalMask(4) });
-      let cache = m.emptyCache(2);
+      let cache = m.emptyCache(2, 4);
       for (let t = 0; t < 4; t++) {
-        const s = m.step(slice(x, 1, t, t + 1), cache);
+        const s = noGrad(() => m.step(slice(x, 1, t, t + 1), cache));
         cache = s.cache;
-        expect(cache.key.shape).toEqual([2, t + 1, 4]);
+        expect(cache.length).toBe(t + 1);
+        expect(cache.read("keys").shape).toEqual([2, 2, t + 1, 2]);
         for (let b = 0; b < 2; b++) {
           for (let f = 0; f < 4; f++) expect(Math.abs(s.output.data[b * 4 + f]! - full.output.data[(b * 4 + t) * 4 + f]!)).toBeLessThan(1e-12);
         }

@@ -2,6 +2,14 @@ import type { Kernels } from "../types.js";
 import { matmul } from "./matmul.js";
 import { logSoftmaxBackwardRows, logSoftmaxRows, softmaxBackwardRows, softmaxRows } from "./softmax.js";
 import { gruCellBackward, gruCellForward, lstmCellBackward, lstmCellForward } from "./rnnCells.js";
+import { crossEntropyBackwardRows, crossEntropyRows } from "./crossEntropy.js";
+import { adamStep, maxAbs, scaleInPlace, sgdStep, sumAbs, sumSquares } from "./optim.js";
+import { layerNormBackward, layerNormForward } from "./norm.js";
+import { additiveEnergiesBackward, additiveEnergiesForward } from "./energies.js";
+import { accumulateRowsWhere, affine, axpy, binaryBackward, binaryForward, maskedAccumulate, maskedFill, selectRows } from "./elementwise.js";
+import { unaryBackward, unaryForward } from "./unary.js";
+import { sumAxis, sumAxisBackward } from "./reduce.js";
+import { gatherRows, scatterAddRows } from "./gather.js";
 
 /** The reference kernels in plain TypeScript, single-threaded. */
 export const jsKernels: Kernels = {
@@ -15,4 +23,30 @@ export const jsKernels: Kernels = {
   gruCellBackward,
   lstmCellForward,
   lstmCellBackward,
+  crossEntropyRows,
+  crossEntropyBackwardRows,
+  adamStep,
+  sgdStep,
+  sumSquares,
+  sumAbs,
+  maxAbs,
+  scaleInPlace,
+  layerNormForward,
+  layerNormBackward,
+  additiveEnergiesForward,
+  additiveEnergiesBackward,
+  binaryForward,
+  binaryBackward,
+  unaryForward,
+  unaryBackward,
+  affine,
+  axpy,
+  sumAxis,
+  sumAxisBackward,
+  gatherRows,
+  scatterAddRows,
+  maskedFill,
+  maskedAccumulate,
+  selectRows,
+  accumulateRowsWhere,
 };

@@ -1,39 +1,38 @@
 import { jsKernels } from "../js/index.js";
-import { matmul as jsMatmul } from "../js/matmul.js";
 import type { Kernels } from "../types.js";
-import { WasmMatmul } from "./matmul.js";
+import { bindGemm } from "./gemm.js";
+import { type WasmVariant, WasmRuntime } from "./runtime.js";
+import { bindSoftmax } from "./softmax.js";
+import { bindRnn } from "./rnn.js";
+import { bindCrossEntropy } from "./crossEntropy.js";
+import { bindOptim } from "./optim.js";
+import { bindNorm } from "./norm.js";
+import { bindEnergies } from "./energies.js";
+import { bindElementwise } from "./elementwise.js";
+
+export type { WasmVariant } from "./runtime.js";
 
 /**
- * Kernels with the matmul on WebAssembly SIMD and everything else from the JS kernels.
- * Only float32 products big enough to pay for the copy in and out go to WebAssembly; float64
- * storage (gradient checks) and small or thin products stay on the JS matmul, which sums in
- * float64. Returns null where the engine cannot run the SIMD module.
- *
- * Use: `setKernels(createWasmKernels() ?? jsKernels)`.
+ * Binds a family of kernels to the loaded module. Each returns only the kernels it replaces;
+ * every binding falls back to the JS kernel for Float64Array storage (gradient checks), so the
+ * float64 reference path never changes.
  */
-export function createWasmKernels(): Kernels | null {
-  if (!WasmMatmul.supported()) return null;
-  let wasm: WasmMatmul;
-  try {
-    wasm = new WasmMatmul();
-  } catch {
-    return null; // e.g. shared memory unavailable
-  }
-  const matmul: Kernels["matmul"] = (a, aOff, b, bOff, c, cOff, m, n, k, transA, transB, accumulate) => {
-    if (c instanceof Float32Array && !useJs(m, n, k) && WasmMatmul.fits(m, n, k)) {
-      wasm.matmul(a, aOff, b, bOff, c, cOff, m, n, k, transA, transB, accumulate);
-    } else {
-      jsMatmul(a, aOff, b, bOff, c, cOff, m, n, k, transA, transB, accumulate);
-    }
-  };
-  return { ...jsKernels, name: "wasm-simd", matmul };
-}
+export type KernelBinding = (rt: WasmRuntime) => Partial<Kernels>;
+
+/** Every family of WebAssembly kernels, in the order they are layered over the JS kernels. */
+const bindings: KernelBinding[] = [bindGemm, bindSoftmax, bindRnn, bindCrossEntropy, bindOptim, bindNorm, bindEnergies, bindElementwise];
+
+/** Kernel-set names by module variant. */
+export const WASM_SET_NAMES: Record<WasmVariant, string> = { simd: "wasm", fma: "wasm-fma" };
 
 /**
- * Products left to the JS matmul: a single row or column (the wasm tiles are 4×8, so most of
- * the work would be padding) or tiny ones. bench/matmulSmall.ts: wasm wins from 2×256×256 and
- * 8×8×8 up, the JS direct loops win at m = 1.
+ * The WebAssembly SIMD kernels of one variant ("simd": multiply then add; "fma": relaxed SIMD
+ * fused multiply-add), layered over the JS kernels; null where this engine cannot run them.
  */
-function useJs(m: number, n: number, k: number): boolean {
-  return m < 2 || n < 2 || k < 1 || m * n * k < 256;
+export function createWasmKernels(variant: WasmVariant = "simd"): Kernels | null {
+  const rt = WasmRuntime.load(variant);
+  if (!rt) return null;
+  let k: Kernels = { ...jsKernels, name: WASM_SET_NAMES[variant] };
+  for (const bind of bindings) k = { ...k, ...bind(rt) };
+  return k;
 }

@@ -1,7 +1,7 @@
 import { concat } from "../../ops/index.js";
 import type { Rng } from "../../tensor/rng.js";
 import type { Tensor } from "../../tensor/tensor.js";
-import type { DecoderState, StepResult } from "../types.js";
+import type { DecoderState, StepOptions, StepResult } from "../types.js";
 import { contextSize, RecurrentDecoder, type RecurrentDecoderOptions } from "./recurrentDecoder.js";
 
 /**
@@ -16,8 +16,8 @@ export class BahdanauDecoder extends RecurrentDecoder {
     super(opts, opts.embeddingSize + ctx, opts.hiddenSize + ctx + opts.embeddingSize, rng, true, opts.hiddenSize);
   }
 
-  step(emb: Tensor, state: DecoderState, t: number): StepResult {
-    const { context, weights } = this.attention!.attend(this.top(state.h), state.memory!, t);
+  step(emb: Tensor, state: DecoderState, t: number, opts: StepOptions = {}): StepResult {
+    const { context, weights } = this.attention!.attend(this.top(state.h), state.memory!, t, opts);
     const { h, c } = this.advance(concat([emb, context], 1), state);
     return { features: concat([this.top(h), context, emb], 1), state: { ...state, h, c }, weights };
   }

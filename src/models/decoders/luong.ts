@@ -2,7 +2,7 @@ import { Linear } from "../../nn/linear.js";
 import { concat, tanh } from "../../ops/index.js";
 import type { Rng } from "../../tensor/rng.js";
 import { Tensor } from "../../tensor/tensor.js";
-import type { DecoderState, StepResult } from "../types.js";
+import type { DecoderState, StepOptions, StepResult } from "../types.js";
 import { contextSize, RecurrentDecoder, type RecurrentDecoderOptions } from "./recurrentDecoder.js";
 
 /**
@@ -21,7 +21,7 @@ export class LuongDecoder extends RecurrentDecoder {
     this.combine = this.module("combine", new Linear(contextSize(opts) + opts.hiddenSize, opts.hiddenSize, rng, { bias: false }));
   }
 
-  step(emb: Tensor, state: DecoderState, t: number): StepResult {
+  step(emb: Tensor, state: DecoderState, t: number, opts: StepOptions = {}): StepResult {
     let input = emb;
     if (this.opts.inputFeeding) {
       const feed = state.feed ?? Tensor.zeros([emb.shape[0]!, this.opts.hiddenSize]);
@@ -29,7 +29,7 @@ export class LuongDecoder extends RecurrentDecoder {
     }
     const { h, c } = this.advance(input, state);
     const top = this.top(h);
-    const { context, weights } = this.attention!.attend(top, state.memory!, t);
+    const { context, weights } = this.attention!.attend(top, state.memory!, t, opts);
     const attentional = tanh(this.combine.forward(concat([context, top], 1)));
     return { features: attentional, state: { ...state, h, c, feed: attentional }, weights };
   }

@@ -5,13 +5,13 @@ import { Embedding } from "../../nn/embedding.js";
 import { GRU } from "../../nn/gru.js";
 import { LSTM } from "../../nn/lstm.js";
 import { Module } from "../../nn/module.js";
-import { dropout } from "../../ops/index.js";
+import { type CrossEntropyOptions, dropout } from "../../ops/index.js";
 import type { Rng } from "../../tensor/rng.js";
 import { shapeError } from "../../tensor/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { Bridge } from "../bridge.js";
 import { OutputLayer } from "../outputLayer.js";
-import type { DecoderState, EncodedBatch, StepResult } from "../types.js";
+import type { DecoderState, EncodedBatch, StepOptions, StepResult } from "../types.js";
 
 export interface RecurrentDecoderOptions {
   vocabSize: number;
@@ -71,7 +71,7 @@ export abstract class RecurrentDecoder extends Module {
     this.output = this.module("output", new OutputLayer(featureSize, opts.vocabSize, rng, opts.tieEmbeddings ? this.embedding.weight : null));
   }
 
-  /** Initial state: bridged encoder state and the attention's prepared keys. */
+  /** Initial state: bridged encoder state and the attention's prepared keys (one row per sentence). */
   init(enc: EncodedBatch): DecoderState {
     const { h, c } = this.bridge.init(enc, this.lstm);
     const memory = this.attention ? this.attention.prepare(enc.outputs, enc.padMask, enc.lengths) : null;
@@ -84,12 +84,18 @@ export abstract class RecurrentDecoder extends Module {
   }
 
   /** One decoder step from the embedded previous target token y_{t−1} [B, E]. */
-  abstract step(emb: Tensor, state: DecoderState, t: number): StepResult;
+  abstract step(emb: Tensor, state: DecoderState, t: number, opts?: StepOptions): StepResult;
 
   /** Logits [..., V] from features [..., F]. */
   logits(features: Tensor): Tensor {
     if (features.shape[features.ndim - 1] !== this.featureSize) throw shapeError("Decoder.logits", `expected ${this.featureSize} features`, features.shape);
     return this.output.forward(dropout(features, this.opts.dropout, this.rng, this.training));
+  }
+
+  /** The loss of `logits(features)` against targets, through the fused output layer (same dropout draw). */
+  loss(features: Tensor, targets: Int32Array, opts: CrossEntropyOptions): Tensor {
+    if (features.shape[features.ndim - 1] !== this.featureSize) throw shapeError("Decoder.loss", `expected ${this.featureSize} features`, features.shape);
+    return this.output.loss(dropout(features, this.opts.dropout, this.rng, this.training), targets, opts);
   }
 
   /** Advance the recurrent stack by one step on input x [B, I]. */

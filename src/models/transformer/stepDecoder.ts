@@ -1,18 +1,18 @@
-import { decoderStateFromTensors, decoderStateTensors } from "../../nn/transformer/decoder.js";
+import type { KeyValueCache } from "../../attention/multiheadCache.js";
 import { mean, reshape } from "../../ops/index.js";
 import type { Tensor } from "../../tensor/tensor.js";
-import type { DecoderState, EncodedBatch, StepDecoder, StepResult } from "../types.js";
+import type { DecoderInitOptions, DecoderState, EncodedBatch, RowCache, StepDecoder, StepOptions, StepResult } from "../types.js";
 import type { TransformerSeq2Seq } from "./transformerSeq2Seq.js";
 
 /** What both Transformer step decoders share: the memory, raw embeddings and the output layer. */
 export abstract class TransformerStepDecoderBase implements StepDecoder {
   constructor(protected readonly model: TransformerSeq2Seq) {}
 
-  abstract init(enc: EncodedBatch): DecoderState;
-  abstract step(emb: Tensor, state: DecoderState, t: number): StepResult;
+  abstract init(enc: EncodedBatch, opts?: DecoderInitOptions): DecoderState;
+  abstract step(emb: Tensor, state: DecoderState, t: number, opts?: StepOptions): StepResult;
 
-  /** The encoder output as the attention memory (keys = values = the memory). */
-  protected memoryOf(enc: EncodedBatch): DecoderState["memory"] {
+  /** The encoder output as the attention memory (keys = values = the memory), one row per sentence. */
+  protected memoryOf(enc: EncodedBatch): NonNullable<DecoderState["memory"]> {
     return { keys: enc.outputs, prepared: enc.outputs, padMask: enc.padMask, lengths: enc.lengths };
   }
 
@@ -25,31 +25,61 @@ export abstract class TransformerStepDecoderBase implements StepDecoder {
     return this.model.output.forward(features);
   }
 
-  /** Heatmaps show the last layer's cross-attention averaged over heads: [B, heads, 1, S] → [B, S]. */
-  protected headAverage(crossWeights: Tensor, batch: number, srcLen: number): Tensor {
-    return reshape(mean(crossWeights, 1), [batch, srcLen]);
+  /** Heatmaps show the last layer's cross-attention averaged over heads: [N, heads, 1, S] → [N, S]. */
+  protected headAverage(crossWeights: Tensor, rows: number, srcLen: number): Tensor {
+    return reshape(mean(crossWeights, 1), [rows, srcLen]);
+  }
+}
+
+/** The per-row part of a Transformer's decoding state: each layer's self-attention key/value cache. */
+export class SelfAttentionCaches implements RowCache {
+  constructor(readonly layers: KeyValueCache[]) {}
+
+  get rows(): number {
+    return this.layers[0]?.rows ?? 0;
+  }
+
+  select(rows: Int32Array): SelfAttentionCaches {
+    return new SelfAttentionCaches(this.layers.map((c) => c.select(rows)));
+  }
+
+  reorder(rows: Int32Array): SelfAttentionCaches {
+    for (const c of this.layers) c.reorder(rows);
+    return this;
   }
 }
 
 /**
- * Incremental Transformer decoding: each layer keeps the projected self-attention keys and values
- * of the positions decoded so far and the cross-attention keys and values of the source (computed
- * once in `init`), so step t costs O(t) instead of re-running the decoder over the whole prefix.
- * The caches live in DecoderState.cache as batch-first tensors (decoderStateTensors: four per
- * layer), so beam search reorders them with the other rows.
+ * Incremental Transformer decoding: each layer keeps the self-attention keys and values of the
+ * positions decoded so far in a KeyValueCache (preallocated for the decoding length, split by
+ * head, appended in place) and the cross-attention keys and values of the source, projected and
+ * split by head once in `init`. Step t costs O(t) instead of re-running the decoder over the
+ * whole prefix.
+ *
+ * The self-attention caches are per hypothesis (DecoderState.cache, a RowCache beam search
+ * reorders); the cross-attention keys and values are per sentence (DecoderState.memory.extra, two
+ * per layer), read by every hypothesis of the sentence and never copied.
  */
 export class TransformerStepDecoder extends TransformerStepDecoderBase {
-  init(enc: EncodedBatch): DecoderState {
-    const cache = decoderStateTensors(this.model.decoderStack.initialState(enc.outputs));
-    return { h: [], c: null, feed: null, memory: this.memoryOf(enc), cache };
+  init(enc: EncodedBatch, opts: DecoderInitOptions = {}): DecoderState {
+    const state = this.model.decoderStack.initialState(enc.outputs, opts.steps ?? 0);
+    const memory = { ...this.memoryOf(enc), extra: state.layers.flatMap((l) => [l.cross.key, l.cross.value]) };
+    return { h: [], c: null, feed: null, memory, cache: new SelfAttentionCaches(state.layers.map((l) => l.self)) };
   }
 
-  step(emb: Tensor, state: DecoderState, t: number): StepResult {
-    const B = emb.shape[0]!;
+  step(emb: Tensor, state: DecoderState, t: number, opts: StepOptions = {}): StepResult {
+    const N = emb.shape[0]!;
     const d = this.model.opts.dModel;
-    const x = this.model.scaleAndPosition("tgt", reshape(emb, [B, 1, d]), t);
-    const r = this.model.decoderStack.step(x, decoderStateFromTensors(state.cache!), { memoryKeyPaddingMask: state.memory!.padMask });
-    const weights = this.headAverage(r.crossWeights[r.crossWeights.length - 1]!, B, state.memory!.keys.shape[1]!);
-    return { features: reshape(r.output, [B, d]), state: { ...state, cache: decoderStateTensors(r.state) }, weights };
+    const memory = state.memory!;
+    const caches = state.cache;
+    if (!(caches instanceof SelfAttentionCaches) || !memory.extra || memory.extra.length !== 2 * caches.layers.length) {
+      throw new Error("TransformerStepDecoder.step: the state does not come from this decoder's init()");
+    }
+    const extra = memory.extra;
+    const layers = caches.layers.map((self, i) => ({ self, cross: { key: extra[2 * i]!, value: extra[2 * i + 1]! } }));
+    const x = this.model.scaleAndPosition("tgt", reshape(emb, [N, 1, d]), t);
+    const r = this.model.decoderStack.step(x, { layers }, { memoryKeyPaddingMask: memory.padMask });
+    const weights = opts.weights === false ? null : this.headAverage(r.crossWeights[r.crossWeights.length - 1]!, N, memory.keys.shape[1]!);
+    return { features: reshape(r.output, [N, d]), state, weights };
   }
 }

@@ -7,11 +7,11 @@ import { LearnedPositions } from "../../nn/positions/learned.js";
 import { SinusoidalPositions } from "../../nn/positions/sinusoidal.js";
 import { TransformerDecoder } from "../../nn/transformer/decoder.js";
 import { TransformerEncoder } from "../../nn/transformer/encoder.js";
-import { dropout, mean, mulScalar, reshape, slice } from "../../ops/index.js";
+import { type CrossEntropyOptions, dropout, mean, mulScalar, reshape, slice } from "../../ops/index.js";
 import type { Rng } from "../../tensor/rng.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { OutputLayer } from "../outputLayer.js";
-import type { AttentionMap, EncodedBatch, SourceBatch, TargetBatch, TeacherForcedOutput, TranslationModel } from "../types.js";
+import type { AttentionMap, EncodedBatch, SourceBatch, TargetBatch, TeacherForcedOutput, TeacherForcingOptions, TranslationModel } from "../types.js";
 import { TransformerStepDecoder } from "./stepDecoder.js";
 
 export interface TransformerOptions {
@@ -120,11 +120,12 @@ export class TransformerSeq2Seq extends Module implements TranslationModel {
     return { enc: { outputs: output, finalH: [], finalC: null, padMask: batch.srcMask, lengths: batch.srcLengths }, weights };
   }
 
-  forward(batch: TargetBatch): TeacherForcedOutput {
+  forward(batch: TargetBatch, opts: TeacherForcingOptions = {}): TeacherForcedOutput {
     const r = this.run(batch);
     const [B, T] = [batch.batchSize, batch.tgtLen];
-    // Cross-attention of the last layer, averaged over heads, per step [B, S] (what a heatmap shows).
-    const last = r.attention.cross[r.attention.cross.length - 1];
+    // Cross-attention of the last layer, averaged over heads, per step [B, S] (what a heatmap
+    // shows) — only for callers that read it (forced decoding), not in training.
+    const last = opts.attention ? r.attention.cross[r.attention.cross.length - 1] : undefined;
     let attention: Tensor[] | null = null;
     if (last) {
       const S = batch.srcLen;
@@ -136,13 +137,24 @@ export class TransformerSeq2Seq extends Module implements TranslationModel {
 
   /** Teacher-forced pass over tgtIn with a causal mask: logits [B, T, V] and every attention map. */
   run(batch: TargetBatch): { logits: Tensor; attention: TransformerAttention } {
+    const { r, encoderSelf } = this.teacherForced(batch);
+    return { logits: this.output.forward(r.output), attention: { encoderSelf, decoderSelf: r.selfWeights, cross: r.crossWeights } };
+  }
+
+  /** The teacher-forced loss through the fused output layer (TranslationModel.trainingLoss). */
+  trainingLoss(batch: TargetBatch, targets: Int32Array, loss: CrossEntropyOptions): Tensor {
+    return this.output.loss(this.teacherForced(batch).r.output, targets, loss);
+  }
+
+  /** Encoder and decoder stacks over the batch (teacher forcing, causal mask): the decoder output [B, T, d] and the attention weights. */
+  private teacherForced(batch: TargetBatch) {
     const { enc, weights: encoderSelf } = this.encode(batch);
     const [B, T] = [batch.batchSize, batch.tgtLen];
     const tgtPad = new Uint8Array(B * T);
     for (let i = 0; i < tgtPad.length; i++) tgtPad[i] = batch.tgtIn[i] === 0 ? 1 : 0;
     const y = this.embedTokens("tgt", batch.tgtIn, B, T);
     const r = this.decoderStack.forward(y, enc.outputs, { tgtMask: causalMask(T, T), tgtKeyPaddingMask: tgtPad, memoryKeyPaddingMask: batch.srcMask });
-    return { logits: this.output.forward(r.output), attention: { encoderSelf, decoderSelf: r.selfWeights, cross: r.crossWeights } };
+    return { r, encoderSelf };
   }
 
   attentionMaps(batch: TargetBatch & { tgtLengths: Int32Array }): AttentionMap[][] {

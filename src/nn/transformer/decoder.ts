@@ -1,4 +1,5 @@
 import type { Rng } from "../../tensor/rng.js";
+import { gatherRows, reshape } from "../../ops/index.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { TransformerDecoderLayer, type DecoderLayerCache, type DecoderLayerForwardOptions, type DecoderStepOptions } from "./decoderLayer.js";
 import type { TransformerLayerOptions } from "./options.js";
@@ -13,7 +14,7 @@ export interface DecoderStackOutput {
   crossWeights: Tensor[];
 }
 
-/** Per-layer caches of incremental decoding. */
+/** Per-layer caches of incremental decoding (self: per row, extended in place; cross: per sentence). */
 export interface TransformerDecoderState {
   layers: DecoderLayerCache[];
 }
@@ -48,13 +49,24 @@ export class TransformerDecoder extends TransformerStack<TransformerDecoderLayer
     return { output: this.finish(x), selfWeights, crossWeights };
   }
 
-  /** Empty self-attention caches [B, 0, E] and every layer's projected memory, once per sentence. */
-  initialState(memory: Tensor): TransformerDecoderState {
+  /**
+   * Empty self-attention caches for the B rows of memory [B, S, E], preallocated for `capacity`
+   * positions, and every layer's projected memory, once per sentence.
+   */
+  initialState(memory: Tensor, capacity = 0): TransformerDecoderState {
     const B = memory.shape[0]!;
-    return { layers: [...this.layers].map((l) => ({ self: l.selfAttn.emptyCache(B), cross: l.precompute(memory) })) };
+    return { layers: [...this.layers].map((l) => ({ self: l.selfAttn.emptyCache(B, capacity), cross: l.precompute(memory) })) };
   }
 
-  /** x [B, T, E] (the next T target positions, usually 1, positions already added) → output and the extended state. */
+  /** Every layer's cross-attention keys/values of memory [B, S, E], split by head, once per sentence. */
+  precompute(memory: Tensor): DecoderLayerCache["cross"][] {
+    return [...this.layers].map((l) => l.precompute(memory));
+  }
+
+  /**
+   * x [N, T, E] (the next T target positions, usually 1, positions already added) → output and
+   * the state, whose self-attention caches are extended in place. Inference only (noGrad).
+   */
   step(x: Tensor, state: TransformerDecoderState, opts: DecoderStepOptions = {}): DecoderStackStep {
     if (state.layers.length !== this.layers.length) throw new Error(`TransformerDecoder.step: state has ${state.layers.length} layers, the decoder ${this.layers.length}`);
     const selfWeights: Tensor[] = [];
@@ -73,22 +85,21 @@ export class TransformerDecoder extends TransformerStack<TransformerDecoderLayer
 }
 
 /**
- * The state as a flat list of batch-first tensors, 4 per layer (self key, self value, cross key,
- * cross value), for DecoderState.cache (beam search reorders its rows).
+ * The state of rows `rows` (any order, repeats allowed) when every row is its own sentence (no
+ * beam grouping): row i of the result continues row rows[i], self-attention caches copied and the
+ * per-sentence cross-attention keys/values gathered alike.
  */
-export function decoderStateTensors(state: TransformerDecoderState): Tensor[] {
-  return state.layers.flatMap((l) => {
-    if (!l.self) throw new Error("decoderStateTensors: a layer has no self-attention cache (start from initialState)");
-    return [l.self.key, l.self.value, l.cross.key, l.cross.value];
-  });
+export function selectDecoderStateRows(state: TransformerDecoderState, rows: Int32Array): TransformerDecoderState {
+  return {
+    layers: state.layers.map((l) => ({
+      self: l.self.select(rows),
+      cross: { key: gatherFirstAxis(l.cross.key, rows), value: gatherFirstAxis(l.cross.value, rows) },
+    })),
+  };
 }
 
-/** The inverse of decoderStateTensors. */
-export function decoderStateFromTensors(tensors: readonly Tensor[]): TransformerDecoderState {
-  if (tensors.length % 4 !== 0) throw new Error(`decoderStateFromTensors: expected 4 tensors per layer, got ${tensors.length}`);
-  const layers: DecoderLayerCache[] = [];
-  for (let i = 0; i < tensors.length; i += 4) {
-    layers.push({ self: { key: tensors[i]!, value: tensors[i + 1]! }, cross: { key: tensors[i + 2]!, value: tensors[i + 3]! } });
-  }
-  return { layers };
+function gatherFirstAxis(x: Tensor, rows: Int32Array): Tensor {
+  const n = x.shape[0]!;
+  const rest = x.shape.slice(1);
+  return reshape(gatherRows(reshape(x, [n, n === 0 ? 0 : x.size / n]), rows, [rows.length]), [rows.length, ...rest]);
 }

@@ -1,4 +1,5 @@
-import { MultiheadAttention, type KeyValue, type MultiheadOutput } from "../../attention/multihead.js";
+import { MultiheadAttention, type HeadKeyValue, type MultiheadOutput } from "../../attention/multihead.js";
+import type { KeyValueCache } from "../../attention/multiheadCache.js";
 import type { Rng } from "../../tensor/rng.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { Dropout } from "../dropout.js";
@@ -21,9 +22,9 @@ export interface DecoderLayerForwardOptions {
 }
 
 export interface DecoderStepOptions {
-  /** [B·S], 1 = padded source position. */
+  /** [B·S] per sentence (the memory's rows), 1 = padded source position. */
   memoryKeyPaddingMask?: Uint8Array | null;
-  /** [B·(t+T)] over all cached and new target positions, 1 = padded. */
+  /** [N·(t+T)] over all cached and new target positions of every row, 1 = padded. */
   tgtKeyPaddingMask?: Uint8Array | null;
 }
 
@@ -36,12 +37,15 @@ export interface DecoderLayerOutput {
   crossWeights: Tensor;
 }
 
-/** What one decoder layer carries between decoding steps (all batch-first). */
+/**
+ * What one decoder layer carries between decoding steps. `self` has a row per hypothesis (N);
+ * `cross` a row per sentence (B), shared by the N = G·B rows (row r reads sentence ⌊r / G⌋).
+ */
 export interface DecoderLayerCache {
-  /** Projected self-attention keys/values of the earlier target positions [B, t, E] (null before the first step). */
-  self: KeyValue | null;
-  /** Projected memory keys/values [B, S, E], computed once per sentence by precompute(). */
-  cross: KeyValue;
+  /** Self-attention keys/values of the earlier target positions, preallocated and split by head (appended in place by step()). */
+  self: KeyValueCache;
+  /** Projected memory keys/values split by head [B, heads, S, d], computed once per sentence by precompute(). */
+  cross: HeadKeyValue;
 }
 
 export interface DecoderLayerStep extends DecoderLayerOutput {
@@ -102,20 +106,21 @@ export class TransformerDecoderLayer extends Module {
     return { output, selfWeights: self.weights, crossWeights: cross.weights };
   }
 
-  /** The cross-attention keys/values of memory [B, S, E], once per sentence (the memory is used as given, not normalised). */
-  precompute(memory: Tensor): KeyValue {
-    return this.multiheadAttn.projectKeyValue(memory);
+  /** The cross-attention keys/values of memory [B, S, E] split by head, once per sentence (the memory is used as given, not normalised). */
+  precompute(memory: Tensor): HeadKeyValue {
+    return this.multiheadAttn.projectMemory(memory);
   }
 
   /**
-   * Incremental decoding: x [B, T, E] are the next T (usually 1) target positions; equals the
-   * matching rows of forward() with a causal tgtMask, at O(t) per step.
+   * Incremental decoding (inference only): x [N, T, E] are the next T (usually 1) target
+   * positions of N = G·B rows; equals the matching rows of forward() with a causal tgtMask, at
+   * O(t) per step. The self-attention cache is extended in place.
    */
   step(x: Tensor, cache: DecoderLayerCache, opts: DecoderStepOptions = {}): DecoderLayerStep {
     const { output, self, cross } = this.run(
       x,
       (y) => this.selfAttn.step(y, cache.self, { keyPaddingMask: opts.tgtKeyPaddingMask ?? null }),
-      (y) => this.multiheadAttn.attend(y, cache.cross, { keyPaddingMask: opts.memoryKeyPaddingMask ?? null }),
+      (y) => this.multiheadAttn.attendMemory(y, cache.cross, { keyPaddingMask: opts.memoryKeyPaddingMask ?? null }),
     );
     return { output, selfWeights: self.weights, crossWeights: cross.weights, cache: { self: self.cache, cross: cache.cross } };
   }

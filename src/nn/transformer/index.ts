@@ -9,7 +9,7 @@ export {
   type DecoderStepOptions,
 } from "./decoderLayer.js";
 export { TransformerEncoder, type EncoderStackOutput } from "./encoder.js";
-export { TransformerDecoder, decoderStateTensors, decoderStateFromTensors, type DecoderStackOutput, type DecoderStackStep, type TransformerDecoderState } from "./decoder.js";
+export { TransformerDecoder, selectDecoderStateRows, type DecoderStackOutput, type DecoderStackStep, type TransformerDecoderState } from "./decoder.js";
 export { type TransformerLayerOptions, type TransformerActivation } from "./options.js";
 export { TransformerStack, type TransformerStackOptions } from "./stack.js";
 export { feedForward } from "./feedForward.js";

@@ -1,0 +1,35 @@
+import { matmul as jsMatmul } from "../js/matmul.js";
+import type { Kernels } from "../types.js";
+import type { WasmRuntime } from "./runtime.js";
+
+/**
+ * Kernels.matmul on the C gemm (c/gemm.c). Every float32 product goes to the one WebAssembly
+ * kernel, whatever its size (m = 1 included): the kernel sums each C(i, j) in the same order
+ * (p = 0 … k−1) on every path, so a row's result never depends on the shape it was computed in.
+ * Float64 storage (gradient checks) stays on the JS reference.
+ *
+ * Operands in kernel memory are passed by address; others are copied through scratch by the
+ * runtime. The kernel's packing scratch comes from `rt.work`.
+ */
+export function bindGemm(rt: WasmRuntime): Partial<Kernels> {
+  const gemm = rt.fn["gemm"]!;
+  const workFloats = rt.fn["gemm_work_floats"]!;
+  const matmul: Kernels["matmul"] = (a, aOff, b, bOff, c, cOff, m, n, k, transA, transB, accumulate) => {
+    if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) {
+      jsMatmul(a, aOff, b, bOff, c, cOff, m, n, k, transA, transB, accumulate);
+      return;
+    }
+    if (m <= 0 || n <= 0) return;
+    try {
+      const pa = k > 0 ? rt.in(a, aOff, m * k) : 0;
+      const pb = k > 0 ? rt.in(b, bOff, k * n) : 0;
+      const pc = rt.out(c, cOff, m * n, accumulate);
+      const wf = workFloats(m, n, k) as number;
+      const pw = wf > 0 ? rt.work(wf * 4) : 0;
+      gemm(m, n, k, pa, transA ? m : k, transA ? 1 : 0, pb, transB ? k : n, transB ? 1 : 0, pc, n, accumulate ? 1 : 0, pw);
+    } finally {
+      rt.release();
+    }
+  };
+  return { matmul };
+}

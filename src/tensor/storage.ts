@@ -1,0 +1,354 @@
+/**
+ * Where float32 tensor storage lives: one shared WebAssembly.Memory that the WebAssembly kernels
+ * work on directly, so no kernel call copies operands in or results out.
+ *
+ * Three lifetimes:
+ *  - **persistent** (`allocPersistent`): parameters, their gradients and optimizer state; a bump
+ *    allocator that never frees (a process builds a handful of models).
+ *  - **arena** (`withArena`): everything a training step (or one decoding batch) allocates —
+ *    activations, intermediate gradients, kernel scratch. A bump allocator over chunks that
+ *    `reset()` rewinds, so a steady-state step allocates nothing new. Tensors made inside an
+ *    arena must not be used after its reset; with ATTN_ARENA_POISON=1 (the test suite sets it)
+ *    reset fills the released memory with NaN so such a use shows up as a NaN, not as silently
+ *    stale numbers.
+ *  - **ordinary** (`allocFloat` outside any arena): a plain Float32Array on the JS heap, freed by
+ *    the garbage collector. Kernels accept it too (the WebAssembly ones copy it in and out), so
+ *    code that never opened an arena stays correct, only slower.
+ *
+ * The memory is shared (`shared: true`) because growing a shared memory never detaches its
+ * buffer: views made before a grow stay valid, and nothing in the process is ever detached (a
+ * detach anywhere makes V8 guard every typed-array access; docs/performance.md).
+ */
+
+const PAGE = 65536;
+/** 4 GiB, all that 32-bit WebAssembly can address. Only touched pages cost memory. */
+export const MAX_PAGES = 65536;
+/** Bytes below this address belong to the kernel module (its stack and static data). */
+export const RESERVED_BYTES = 1 << 20;
+/** Alignment of every allocation: a cache line, so SIMD loads never straddle two. */
+const ALIGN = 64;
+/** Smallest chunk an arena or the persistent heap takes from the memory at a time. */
+const MIN_CHUNK = 4 << 20;
+
+interface WasmMemoryLike {
+  readonly buffer: SharedArrayBuffer;
+  grow(pages: number): number;
+}
+interface MemoryCtor {
+  Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemoryLike;
+}
+
+const alignUp = (n: number, a = ALIGN) => Math.ceil(n / a) * a;
+
+/** The process-wide kernel memory. Created on first use. */
+export class KernelMemory {
+  readonly memory: WasmMemoryLike;
+  /** Every SharedArrayBuffer object this memory has handed out (one per size it grew to). */
+  private readonly buffers = new Set<ArrayBufferLike>();
+  private sab: SharedArrayBuffer;
+  /** First byte not yet given to a chunk. */
+  private top = RESERVED_BYTES;
+
+  constructor() {
+    const api = (globalThis as unknown as { WebAssembly?: MemoryCtor }).WebAssembly;
+    if (!api) throw new Error("WebAssembly is not available");
+    this.memory = new api.Memory({ initial: Math.max(32, RESERVED_BYTES / PAGE), maximum: MAX_PAGES, shared: true });
+    this.sab = this.memory.buffer;
+    this.buffers.add(this.sab);
+  }
+
+  /** The current buffer (covering every byte handed out so far). */
+  get buffer(): SharedArrayBuffer {
+    return this.sab;
+  }
+
+  /** Bytes of memory reserved so far (grow-only). */
+  get byteLength(): number {
+    return this.sab.byteLength;
+  }
+
+  /** Bytes handed to chunks so far. */
+  get usedBytes(): number {
+    return this.top;
+  }
+
+  /** True if `a` is a view on this memory (so kernels can use its byte offset directly). */
+  owns(a: ArrayBufferView): boolean {
+    return this.buffers.has(a.buffer);
+  }
+
+  /** Take `bytes` (rounded up to the alignment) from the top of the memory, growing it if needed. */
+  carve(bytes: number): number {
+    const start = alignUp(this.top);
+    const end = start + alignUp(Math.max(bytes, 1));
+    if (end > this.sab.byteLength) {
+      const pages = Math.ceil((end - this.sab.byteLength) / PAGE);
+      if (this.sab.byteLength / PAGE + pages > MAX_PAGES) {
+        throw new RangeError(`kernel memory: cannot grow past 4 GiB (needs ${end} bytes)`);
+      }
+      this.memory.grow(pages);
+      this.sab = this.memory.buffer;
+      this.buffers.add(this.sab);
+    }
+    this.top = end;
+    return start;
+  }
+
+  /** A Float32Array view of `n` floats at byte address `ptr`. */
+  floats(ptr: number, n: number): Float32Array {
+    return new Float32Array(this.sab, ptr, n);
+  }
+}
+
+/**
+ * Zero `bytes` bytes at `ptr`. TypedArray.fill on a SharedArrayBuffer stores element by element
+ * (V8 keeps shared stores tear-free), about 10× slower than a memset; the kernel module installs
+ * its `memory.fill` here once loaded (`setBulkFill`).
+ */
+let bulkFill: ((ptr: number, value: number, bytes: number) => void) | null = null;
+
+export function setBulkFill(fn: (ptr: number, value: number, bytes: number) => void): void {
+  bulkFill = fn;
+}
+
+function zeroBytes(mem: KernelMemory, ptr: number, bytes: number): void {
+  if (bulkFill) bulkFill(ptr, 0, bytes);
+  else mem.floats(ptr, bytes / 4).fill(0);
+}
+
+let shared: KernelMemory | null = null;
+
+/** The process-wide kernel memory (created on first call). */
+export function kernelMemory(): KernelMemory {
+  if (!shared) shared = new KernelMemory();
+  return shared;
+}
+
+/** A position in a BumpRegion (see `mark`). */
+export interface RegionMark {
+  readonly chunk: number;
+  readonly pos: number;
+  readonly usedInPrevChunks: number;
+}
+
+/** A bump allocator over chunks of the kernel memory. */
+export class BumpRegion {
+  private readonly chunks: { start: number; end: number }[] = [];
+  private chunk = -1;
+  private pos = 0;
+  private end = 0;
+  /** High-water mark of bytes handed out between resets. */
+  peakBytes = 0;
+  private usedInPrevChunks = 0;
+
+  constructor(private readonly mem: KernelMemory, private readonly minChunk = MIN_CHUNK) {}
+
+  /** Byte address of `bytes` fresh bytes (not zeroed). */
+  allocBytes(bytes: number): number {
+    const size = alignUp(Math.max(bytes, 1));
+    if (this.pos + size > this.end) this.nextChunk(size);
+    const ptr = this.pos;
+    this.pos += size;
+    const used = this.usedInPrevChunks + (this.pos - this.chunks[this.chunk]!.start);
+    if (used > this.peakBytes) this.peakBytes = used;
+    return ptr;
+  }
+
+  /** `n` zero-filled floats. */
+  floats(n: number): Float32Array {
+    const ptr = this.allocBytes(n * 4);
+    zeroBytes(this.mem, ptr, n * 4);
+    return this.mem.floats(ptr, n);
+  }
+
+  private nextChunk(size: number): void {
+    if (this.chunk >= 0) this.usedInPrevChunks += this.pos - this.chunks[this.chunk]!.start;
+    // Reuse a later chunk that fits (after a reset), else carve a new one.
+    for (let c = this.chunk + 1; c < this.chunks.length; c++) {
+      const ch = this.chunks[c]!;
+      if (ch.end - ch.start >= size) {
+        this.chunk = c;
+        this.pos = ch.start;
+        this.end = ch.end;
+        return;
+      }
+    }
+    const bytes = Math.max(this.minChunk, size);
+    const start = this.mem.carve(bytes);
+    this.chunks.push({ start, end: start + alignUp(bytes) });
+    this.chunk = this.chunks.length - 1;
+    this.pos = start;
+    this.end = start + alignUp(bytes);
+  }
+
+  /** The current position, for `rewind`. */
+  mark(): RegionMark {
+    return { chunk: this.chunk, pos: this.pos, usedInPrevChunks: this.usedInPrevChunks };
+  }
+
+  /**
+   * Release everything handed out since `m` (from `mark()`); with `poison`, fill the released
+   * bytes with NaN.
+   */
+  rewind(m: RegionMark, poison = false): void {
+    if (poison && this.chunk >= 0) {
+      for (let c = Math.max(m.chunk, 0); c <= this.chunk; c++) {
+        const ch = this.chunks[c]!;
+        const from = c === m.chunk ? m.pos : ch.start;
+        const stop = c === this.chunk ? this.pos : ch.end;
+        // All-ones bytes are a NaN in every float32 lane.
+        if (stop > from) {
+          if (bulkFill) bulkFill(from, 0xff, stop - from);
+          else this.mem.floats(from, (stop - from) / 4).fill(NaN);
+        }
+      }
+    }
+    if (m.chunk < 0) {
+      this.chunk = -1;
+      this.pos = this.end = this.usedInPrevChunks = 0;
+      if (this.chunks.length > 0) {
+        this.chunk = 0;
+        this.pos = this.chunks[0]!.start;
+        this.end = this.chunks[0]!.end;
+      }
+      return;
+    }
+    this.chunk = m.chunk;
+    this.pos = m.pos;
+    this.end = this.chunks[m.chunk]!.end;
+    this.usedInPrevChunks = m.usedInPrevChunks;
+  }
+
+  /** Rewind to the start; with `poison`, fill every byte handed out since the last reset with NaN. */
+  reset(poison = false): void {
+    this.rewind({ chunk: -1, pos: 0, usedInPrevChunks: 0 }, poison);
+  }
+
+  /** Bytes of kernel memory this region holds. */
+  get reservedBytes(): number {
+    return this.chunks.reduce((s, c) => s + c.end - c.start, 0);
+  }
+}
+
+const poisonArenas = typeof process !== "undefined" && process.env?.ATTN_ARENA_POISON === "1";
+
+/**
+ * Storage for the tensors of one repeated unit of work (a training step, a decoding batch).
+ * `run(fn)` makes it the allocator of every float32 tensor created inside `fn`; `reset()`
+ * releases all of them at once.
+ */
+export class Arena {
+  private readonly region: BumpRegion;
+
+  constructor(mem: KernelMemory = kernelMemory()) {
+    this.region = new BumpRegion(mem);
+  }
+
+  /** Run `fn` with this arena as the allocator (nests: the previous allocator is restored). */
+  run<T>(fn: () => T): T {
+    const prev = currentArena;
+    currentArena = this;
+    try {
+      return fn();
+    } finally {
+      currentArena = prev;
+    }
+  }
+
+  /** Release every allocation (poisoned with NaN when ATTN_ARENA_POISON=1). */
+  reset(): void {
+    this.region.reset(poisonArenas);
+  }
+
+  /** The current position, to release only what comes after it (`rewind`). */
+  mark(): RegionMark {
+    return this.region.mark();
+  }
+
+  /** Release every allocation made since `m` (poisoned like `reset`). */
+  rewind(m: RegionMark): void {
+    this.region.rewind(m, poisonArenas);
+  }
+
+  /**
+   * Run `fn` in this arena and release what it allocated afterwards: for work whose results
+   * are plain numbers or copied out (a decoding batch, a validation batch). Inside another
+   * arena's `run`, pass that arena to nest without taking new memory.
+   */
+  scoped<T>(fn: () => T): T {
+    const m = this.mark();
+    try {
+      return this.run(fn);
+    } finally {
+      this.rewind(m);
+    }
+  }
+
+  floats(n: number): Float32Array {
+    return this.region.floats(n);
+  }
+
+  /** Byte address of `bytes` uninitialised bytes (kernel scratch, masks, ids). */
+  allocBytes(bytes: number): number {
+    return this.region.allocBytes(bytes);
+  }
+
+  /** Most bytes in use between two resets so far. */
+  get peakBytes(): number {
+    return this.region.peakBytes;
+  }
+
+  get reservedBytes(): number {
+    return this.region.reservedBytes;
+  }
+}
+
+let currentArena: Arena | null = null;
+
+/** The arena allocating float32 storage right now, or null (ordinary JS-heap arrays). */
+export function activeArena(): Arena | null {
+  return currentArena;
+}
+
+/** Run `fn` with no arena active (for storage that must outlive the current arena). */
+export function outsideArena<T>(fn: () => T): T {
+  const prev = currentArena;
+  currentArena = null;
+  try {
+    return fn();
+  } finally {
+    currentArena = prev;
+  }
+}
+
+let scratchArena: Arena | null = null;
+
+/**
+ * Run `fn` with its tensors in an arena and release them afterwards: the active arena when there
+ * is one (released back to where it stood), else a shared process-wide arena.
+ */
+export function inScopedArena<T>(fn: () => T): T {
+  const arena = currentArena ?? (scratchArena ??= new Arena());
+  return arena.scoped(fn);
+}
+
+let persistent: BumpRegion | null = null;
+const persistentArrays = new WeakSet<ArrayBufferView>();
+
+/** `n` zero-filled floats in kernel memory that are never freed (parameters, gradients, optimizer state). */
+export function allocPersistent(n: number): Float32Array {
+  if (!persistent) persistent = new BumpRegion(kernelMemory(), MIN_CHUNK);
+  const a = persistent.floats(n);
+  persistentArrays.add(a);
+  return a;
+}
+
+/** True for arrays from `allocPersistent`. */
+export function isPersistent(a: ArrayBufferView): boolean {
+  return persistentArrays.has(a);
+}
+
+/** True if `a` lives in the kernel memory (persistent or arena). */
+export function inKernelMemory(a: ArrayBufferView): boolean {
+  return shared !== null && shared.owns(a);
+}
