@@ -52,6 +52,10 @@ command_of() {
 }
 
 echo "translate benchmark: $LINES sentences, beam $BEAM, batch $BATCH, checkpoint $RUN, $(nproc) cores"
+if rev=$(git -C "$NEW" rev-parse --short HEAD 2>/dev/null); then
+  git -C "$NEW" diff --quiet HEAD -- src || rev="$rev + uncommitted changes"
+else rev="not a git checkout"; fi
+echo "new = $NEW ($rev); kernel modules: $(cd "$NEW/src/kernels/wasm/build" 2>/dev/null && md5sum ./*.wasm | awk '{printf "%s %s  ", substr($1, 1, 8), $2}')"
 printf '%-14s %9s %12s %6s\n' variant seconds sentences/s load
 for ((i = 1; i <= RUNS; i++)); do
   for v in $VARIANTS; do

@@ -324,14 +324,14 @@ function queryHeads(qkv: Tensor, heads: number, d: number): Tensor {
   const [N, T, W] = qkv.shape as [number, number, number];
   const out = Tensor.zeros([N * heads, T, d]);
   const src = qkv.data;
+  const dst = out.data;
   for (let n = 0; n < N; n++) {
     for (let t = 0; t < T; t++) {
       const row = (n * T + t) * W;
-      if (T === 1) {
-        out.data.set(src.subarray(row, row + heads * d), n * heads * d);
-        continue;
+      for (let h = 0; h < heads; h++) {
+        const to = ((n * heads + h) * T + t) * d;
+        for (let i = 0; i < d; i++) dst[to + i] = src[row + h * d + i]!;
       }
-      for (let h = 0; h < heads; h++) out.data.set(src.subarray(row + h * d, row + h * d + d), ((n * heads + h) * T + t) * d);
     }
   }
   return out;

@@ -77,9 +77,8 @@ export class KeyValueCache {
       for (let t = 0; t < T; t++) {
         const row = (n * T + t) * W;
         for (let h = 0; h < this.heads; h++) {
-          const to = this.block(n, h) + (this.length + t) * d;
-          keys.set(src.subarray(row + keyCol + h * d, row + keyCol + h * d + d), to);
-          values.set(src.subarray(row + valueCol + h * d, row + valueCol + h * d + d), to);
+          copy(src, row + keyCol + h * d, keys, this.block(n, h) + (this.length + t) * d, d);
+          copy(src, row + valueCol + h * d, values, this.block(n, h) + (this.length + t) * d, d);
         }
       }
     }
@@ -130,15 +129,14 @@ export class KeyValueCache {
     if (this.length === 0 || !this.keys) return out;
     out.reserve(this.length);
     const used = this.length * this.headDim;
-    rows.forEach((src, i) => {
+    for (let i = 0; i < rows.length; i++) {
+      const src = rows[i]!;
       this.checkRow(src);
       for (let h = 0; h < this.heads; h++) {
-        const from = this.block(src, h);
-        const to = out.block(i, h);
-        out.keys!.set(this.keys!.subarray(from, from + used), to);
-        out.values!.set(this.values!.subarray(from, from + used), to);
+        copy(this.keys, this.block(src, h), out.keys!, out.block(i, h), used);
+        copy(this.values!, this.block(src, h), out.values!, out.block(i, h), used);
       }
-    });
+    }
     return out;
   }
 
@@ -149,31 +147,33 @@ export class KeyValueCache {
   reorder(rows: Int32Array): this {
     if (rows.length !== this.rows) throw new Error(`KeyValueCache.reorder: ${rows.length} rows for a cache of ${this.rows}; use select()`);
     if (this.length === 0 || !this.keys) return this;
-    const moved: number[] = [];
-    rows.forEach((src, i) => {
+    // Save every source row a moved row reads (slot[src] = its place in the scratch), then write:
+    // a source may itself be overwritten.
+    const slot = new Int32Array(this.rows).fill(-1);
+    let saves = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const src = rows[i]!;
       this.checkRow(src);
-      if (src !== i) moved.push(i);
-    });
-    if (moved.length === 0) return this;
-    // Save every source row a moved row reads, then write: a source may itself be overwritten.
-    const sources = [...new Set(moved.map((i) => rows[i]!))];
-    const slot = new Map(sources.map((s, k) => [s, k]));
+      if (src !== i && slot[src] === -1) slot[src] = saves++;
+    }
+    if (saves === 0) return this;
     const used = this.length * this.headDim;
     const perRow = this.heads * used;
-    const saved = this.scratchFor(sources.length * perRow);
-    sources.forEach((src, k) => {
+    const saved = this.scratchFor(saves * perRow);
+    for (let src = 0; src < this.rows; src++) {
+      const k = slot[src]!;
+      if (k < 0) continue;
       for (let h = 0; h < this.heads; h++) {
-        const from = this.block(src, h);
-        saved.keys.set(this.keys!.subarray(from, from + used), k * perRow + h * used);
-        saved.values.set(this.values!.subarray(from, from + used), k * perRow + h * used);
+        copy(this.keys, this.block(src, h), saved.keys, k * perRow + h * used, used);
+        copy(this.values!, this.block(src, h), saved.values, k * perRow + h * used, used);
       }
-    });
-    for (const i of moved) {
-      const k = slot.get(rows[i]!)!;
+    }
+    for (let i = 0; i < rows.length; i++) {
+      if (rows[i] === i) continue;
+      const k = slot[rows[i]!]!;
       for (let h = 0; h < this.heads; h++) {
-        const to = this.block(i, h);
-        this.keys.set(saved.keys.subarray(k * perRow + h * used, k * perRow + (h + 1) * used), to);
-        this.values!.set(saved.values.subarray(k * perRow + h * used, k * perRow + (h + 1) * used), to);
+        copy(saved.keys, k * perRow + h * used, this.keys, this.block(i, h), used);
+        copy(saved.values, k * perRow + h * used, this.values!, this.block(i, h), used);
       }
     }
     return this;
@@ -194,4 +194,9 @@ export class KeyValueCache {
   private checkRow(r: number): void {
     if (!(r >= 0 && r < this.rows)) throw new Error(`KeyValueCache: row ${r} out of range [0, ${this.rows})`);
   }
+}
+
+/** dst[to … to+n) = src[from … from+n) (a plain loop: these runs are short, a subarray view per run would cost more). */
+function copy(src: FloatArray, from: number, dst: FloatArray, to: number, n: number): void {
+  for (let i = 0; i < n; i++) dst[to + i] = src[from + i]!;
 }

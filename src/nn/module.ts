@@ -85,7 +85,7 @@ export abstract class Module {
    */
   zeroGrad(setToNone = true): void {
     for (const t of this.parameters()) {
-      if (setToNone) t.grad = null;
+      if (setToNone) t.clearGrad();
       else t.zeroGrad();
     }
   }

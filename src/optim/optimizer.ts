@@ -89,7 +89,7 @@ export abstract class Optimizer<H extends Hyperparams = Hyperparams> {
    */
   zeroGrad(setToNone = false): void {
     for (const { param } of this.params) {
-      if (setToNone) param.grad = null;
+      if (setToNone) param.clearGrad();
       else param.zeroGrad();
     }
   }

@@ -77,10 +77,26 @@ export class KernelMemory {
     return this.buffers.has(a.buffer);
   }
 
-  /** Take `bytes` (rounded up to the alignment) from the top of the memory, growing it if needed. */
+  /** Released blocks, sorted by address, never adjacent (they are merged). */
+  private readonly freeBlocks: { start: number; end: number }[] = [];
+
+  /**
+   * Take `bytes` (rounded up to the alignment): the first released block that fits, else from
+   * the top of the memory, growing it if needed.
+   */
   carve(bytes: number): number {
+    const size = alignUp(Math.max(bytes, 1));
+    for (let i = 0; i < this.freeBlocks.length; i++) {
+      const f = this.freeBlocks[i]!;
+      if (f.end - f.start >= size) {
+        const start = f.start;
+        f.start += size;
+        if (f.start === f.end) this.freeBlocks.splice(i, 1);
+        return start;
+      }
+    }
     const start = alignUp(this.top);
-    const end = start + alignUp(Math.max(bytes, 1));
+    const end = start + size;
     if (end > this.sab.byteLength) {
       const pages = Math.ceil((end - this.sab.byteLength) / PAGE);
       if (this.sab.byteLength / PAGE + pages > MAX_PAGES) {
@@ -92,6 +108,31 @@ export class KernelMemory {
     }
     this.top = end;
     return start;
+  }
+
+  /** Give back a block from `carve` (same address and size) for later carves to reuse. */
+  release(start: number, bytes: number): void {
+    const end = start + alignUp(Math.max(bytes, 1));
+    const blocks = this.freeBlocks;
+    let i = 0;
+    while (i < blocks.length && blocks[i]!.start < start) i++;
+    blocks.splice(i, 0, { start, end });
+    // Merge with the next block, then with the previous one.
+    if (i + 1 < blocks.length && blocks[i + 1]!.start === end) {
+      blocks[i]!.end = blocks[i + 1]!.end;
+      blocks.splice(i + 1, 1);
+    }
+    if (i > 0 && blocks[i - 1]!.end === start) {
+      blocks[i - 1]!.end = blocks[i]!.end;
+      blocks.splice(i, 1);
+      i--;
+    }
+    // A free block at the top goes back to the top.
+    const last = blocks[blocks.length - 1];
+    if (last && last.end === this.top) {
+      this.top = last.start;
+      blocks.pop();
+    }
   }
 
   /** A Float32Array view of `n` floats at byte address `ptr`. */
@@ -116,6 +157,12 @@ function zeroBytes(mem: KernelMemory, ptr: number, bytes: number): void {
   else mem.floats(ptr, bytes / 4).fill(0);
 }
 
+/** Set every element to 0 (a memset for kernel memory). */
+export function zeroFloats(a: Float32Array | Float64Array): void {
+  if (bulkFill && a instanceof Float32Array && shared !== null && a.length > 16 && shared.owns(a)) bulkFill(a.byteOffset, 0, a.byteLength);
+  else a.fill(0);
+}
+
 let shared: KernelMemory | null = null;
 
 /** The process-wide kernel memory (created on first call). */
@@ -133,12 +180,14 @@ export interface RegionMark {
 
 /** A bump allocator over chunks of the kernel memory. */
 export class BumpRegion {
-  private readonly chunks: { start: number; end: number }[] = [];
+  private chunks: { start: number; end: number }[] = [];
   private chunk = -1;
   private pos = 0;
   private end = 0;
-  /** High-water mark of bytes handed out between resets. */
+  /** High-water mark of bytes handed out between resets, over the region's life. */
   peakBytes = 0;
+  /** The same since the last reset. */
+  private sinceReset = 0;
   private usedInPrevChunks = 0;
 
   constructor(private readonly mem: KernelMemory, private readonly minChunk = MIN_CHUNK) {}
@@ -150,7 +199,10 @@ export class BumpRegion {
     const ptr = this.pos;
     this.pos += size;
     const used = this.usedInPrevChunks + (this.pos - this.chunks[this.chunk]!.start);
-    if (used > this.peakBytes) this.peakBytes = used;
+    if (used > this.sinceReset) {
+      this.sinceReset = used;
+      if (used > this.peakBytes) this.peakBytes = used;
+    }
     return ptr;
   }
 
@@ -219,9 +271,24 @@ export class BumpRegion {
     this.usedInPrevChunks = m.usedInPrevChunks;
   }
 
-  /** Rewind to the start; with `poison`, fill every byte handed out since the last reset with NaN. */
+  /**
+   * Rewind to the start; with `poison`, fill every byte handed out since the last reset with NaN.
+   * A region that needed more than one chunk since the last reset gives them all back and takes
+   * one chunk with room for that much and a quarter more, so a repeated unit of work (a training
+   * step) settles into one block of memory and then allocates nothing new.
+   */
   reset(poison = false): void {
     this.rewind({ chunk: -1, pos: 0, usedInPrevChunks: 0 }, poison);
+    if (this.chunks.length > 1) {
+      const want = alignUp(Math.max(this.minChunk, Math.ceil(this.sinceReset * 1.25)));
+      for (const ch of this.chunks) this.mem.release(ch.start, ch.end - ch.start);
+      const start = this.mem.carve(want);
+      this.chunks = [{ start, end: start + want }];
+      this.chunk = 0;
+      this.pos = start;
+      this.end = start + want;
+    }
+    this.sinceReset = 0;
   }
 
   /** Bytes of kernel memory this region holds. */
@@ -341,6 +408,11 @@ export function allocPersistent(n: number): Float32Array {
   const a = persistent.floats(n);
   persistentArrays.add(a);
   return a;
+}
+
+/** Bytes handed out by `allocPersistent` so far (a steady-state training step adds none). */
+export function persistentBytes(): number {
+  return persistent ? persistent.peakBytes : 0;
 }
 
 /** True for arrays from `allocPersistent`. */

@@ -1,5 +1,5 @@
 import { allocFloat, floatFrom, type FloatArray } from "./dtype.js";
-import { allocPersistent, isPersistent } from "./storage.js";
+import { allocPersistent, isPersistent, zeroFloats } from "./storage.js";
 import { checkShape, shapeError, shapeSize, shapeStr, type Shape } from "./shape.js";
 
 /**
@@ -89,15 +89,35 @@ export class Tensor {
 
   /** Reset the gradient to zero (keeps the buffer). */
   zeroGrad(): void {
-    if (this.grad) this.grad.fill(0);
+    if (this.grad) zeroFloats(this.grad);
   }
+
+  /**
+   * Set the gradient to null (PyTorch's set_to_none: "no gradient this step", so optimizers skip
+   * the tensor) but keep a persistent buffer for the next `ensureGrad`, so clearing gradients
+   * every step never allocates.
+   */
+  clearGrad(): void {
+    if (this.grad && isPersistent(this.grad)) this.spareGrad = this.grad;
+    this.grad = null;
+  }
+
+  private spareGrad: FloatArray | null = null;
 
   /**
    * Gradient buffer, allocated zero-filled when missing. It lives as long as the data: a
    * parameter's (persistent kernel memory) outlives every step's arena.
    */
   ensureGrad(): FloatArray {
-    if (!this.grad) this.grad = isPersistent(this.data) ? allocPersistent(this.data.length) : allocFloat(this.data.length);
+    if (!this.grad) {
+      if (this.spareGrad) {
+        this.grad = this.spareGrad;
+        this.spareGrad = null;
+        zeroFloats(this.grad);
+      } else {
+        this.grad = isPersistent(this.data) ? allocPersistent(this.data.length) : allocFloat(this.data.length);
+      }
+    }
     return this.grad;
   }
 

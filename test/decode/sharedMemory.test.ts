@@ -2,12 +2,14 @@ import { describe, expect, it } from "vitest";
 import type { AttentionMemory } from "../../src/attention/attention.js";
 import { MultiheadCrossAttention } from "../../src/attention/multiheadCross.js";
 import { noGrad } from "../../src/autograd/tape.js";
+import { ConfigSchema } from "../../src/config/schema.js";
 import { collate, type Example } from "../../src/data/batching.js";
 import { beamSearch } from "../../src/decode/beam.js";
 import { forcedDecode } from "../../src/decode/forced.js";
 import { sourceBatch } from "../../src/decode/sourceBatch.js";
 import { repeatIndices, selectMemoryRows } from "../../src/decode/state.js";
 import type { Hypothesis } from "../../src/decode/types.js";
+import { buildModel } from "../../src/models/build.js";
 import { Rng } from "../../src/tensor/rng.js";
 import type { Tensor } from "../../src/tensor/tensor.js";
 import { dimsFor, gaussian, makeAttention, maskFromLengths, SCOPES, SCORE_KINDS } from "../attention/helpers.js";
@@ -105,4 +107,52 @@ describe("beam search over shared memories, per attention variant", () => {
       expect(expectForcedConsistent(model, sources, many)).toBeGreaterThan(0);
     });
   }
+});
+
+describe("attention weights are collected only when asked for", () => {
+  it("decoding with attention: false gives the same outputs and no attention rows", () => {
+    const model = trainedTinyModel({ decoder: { type: "bahdanau" }, attention: { score: "multihead" } }, 20);
+    const batch = sourceBatch(heldOut(10).map((e) => e.src));
+    const opts = { beam: 3, maxLen: 12, nBest: 2 };
+    const withRows = beamSearch(model, batch, opts);
+    const without = beamSearch(model, batch, { ...opts, attention: false });
+    without.forEach((list, i) =>
+      list.forEach((h, k) => {
+        expect(h.tokens).toEqual(withRows[i]![k]!.tokens);
+        expect(h.score).toBe(withRows[i]![k]!.score);
+        expect(h.attention).toEqual([]);
+        expect(withRows[i]![k]!.attention.length).toBeGreaterThan(0);
+      }),
+    );
+  });
+
+  it("a teacher-forced forward returns attention only with { attention: true }", () => {
+    for (const decoder of [{ type: "bahdanau" }, { type: "luong" }]) {
+      const model = trainedTinyModel({ decoder }, 0);
+      const examples = heldOut(4);
+      const batch = collate(examples, examples.map((_, i) => i));
+      noGrad(() => {
+        expect(model.forward(batch).attention).toBeNull();
+        const withAttention = model.forward(batch, { attention: true });
+        expect(withAttention.attention).toHaveLength(batch.tgtLen);
+        expect(Array.from(withAttention.logits.data)).toEqual(Array.from(model.forward(batch).logits.data));
+      });
+    }
+  });
+
+  it("the Transformer's forward too (last layer's cross-attention, heads averaged, per step)", () => {
+    const cfg = ConfigSchema.parse({
+      data: { train: "x" },
+      model: { encoder: { type: "transformer", hiddenSize: 8, layers: 1 }, decoder: { type: "transformer", hiddenSize: 8, layers: 1 }, transformer: { heads: 2, ffSize: 16, dropout: 0 } },
+    }).model;
+    const model = buildModel(cfg, { source: 10, target: 10 }, 1);
+    const examples = heldOut(3);
+    const batch = collate(examples, examples.map((_, i) => i));
+    noGrad(() => {
+      expect(model.forward(batch).attention).toBeNull();
+      const maps = model.forward(batch, { attention: true }).attention!;
+      expect(maps).toHaveLength(batch.tgtLen);
+      expect(maps[0]!.shape).toEqual([batch.batchSize, batch.srcLen]);
+    });
+  });
 });

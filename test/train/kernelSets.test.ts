@@ -7,7 +7,7 @@ import { validateConfig } from "../../src/config/load.js";
 import { createKernels, jsKernels, KERNEL_SET_NAMES, kernels, withKernels, type Kernels } from "../../src/kernels/index.js";
 import { buildModel } from "../../src/models/build.js";
 import { Rng } from "../../src/tensor/rng.js";
-import { Arena, kernelMemory } from "../../src/tensor/storage.js";
+import { Arena, kernelMemory, persistentBytes } from "../../src/tensor/storage.js";
 import { buildOptimizer, buildScheduler } from "../../src/train/optimizerFactory.js";
 import { trainStep } from "../../src/train/trainer.js";
 import { tinyConfig } from "../cli/fixture.js";
@@ -25,7 +25,7 @@ function configFor(decoder: string, optimizer: string): ReturnType<typeof valida
 }
 
 /** Parameters after `steps` training steps under kernel set `k`, plus the kernel memory used after each step. */
-function train(k: Kernels, decoder: string, steps: number, optimizerName = "adam"): { params: Float32Array[]; used: number[]; losses: number[] } {
+function train(k: Kernels, decoder: string, steps: number, optimizerName = "adam"): { params: Float32Array[]; used: number[]; persistent: number[]; losses: number[] } {
   return withKernels(k, () => {
     const config = configFor(decoder, optimizerName);
     const model = buildModel(config.model, { source: VOCAB, target: VOCAB }, config.seed);
@@ -34,6 +34,7 @@ function train(k: Kernels, decoder: string, steps: number, optimizerName = "adam
     const rng = new Rng(config.seed).fork("scheduled-sampling");
     const arena = new Arena();
     const used: number[] = [];
+    const persistent: number[] = [];
     const losses: number[] = [];
     for (let s = 0; s < steps; s++) {
       arena.reset();
@@ -41,8 +42,9 @@ function train(k: Kernels, decoder: string, steps: number, optimizerName = "adam
       if (!r.ok) throw new Error(`non-finite ${r.what}`);
       losses.push(r.loss);
       used.push(kernelMemory().usedBytes);
+      persistent.push(persistentBytes());
     }
-    return { params: model.parameters().map((p) => Float32Array.from(p.data)), used, losses };
+    return { params: model.parameters().map((p) => Float32Array.from(p.data)), used, persistent, losses };
   });
 }
 
@@ -75,9 +77,13 @@ describe("kernel sets", () => {
     });
   }
 
-  it("a steady-state training step takes no new kernel memory", () => {
-    const { used } = train(kernels(), "bahdanau", 6);
-    // Step 1 sizes the arena; batches repeat after 3 steps, so from step 4 on nothing may grow.
-    expect(used[5]).toBe(used[3]);
-  });
+  for (const decoder of ["bahdanau", "transformer"]) {
+    it(`${decoder}: a steady-state training step takes no new kernel memory`, () => {
+      const { used, persistent } = train(kernels(), decoder, 12);
+      // The first steps size the arena and create gradients and optimizer state; batches repeat
+      // every 3 steps, so from step 4 on nothing may be allocated, persistent or otherwise.
+      expect(persistent[11]).toBe(persistent[3]);
+      expect(used[11]).toBe(used[3]);
+    });
+  }
 });

@@ -1,6 +1,8 @@
 import { matmul as jsMatmul } from "../js/matmul.js";
 import type { Kernels } from "../types.js";
 import type { WasmRuntime } from "./runtime.js";
+import { planGemmSplit } from "./gemmSplit.js";
+import { poolFor } from "./threads.js";
 
 /**
  * Kernels.matmul on the C gemm (c/gemm.c). Every float32 product goes to the one WebAssembly
@@ -24,9 +26,25 @@ export function bindGemm(rt: WasmRuntime): Partial<Kernels> {
       const pa = k > 0 ? rt.in(a, aOff, m * k) : 0;
       const pb = k > 0 ? rt.in(b, bOff, k * n) : 0;
       const pc = rt.out(c, cOff, m * n, accumulate);
-      const wf = workFloats(m, n, k) as number;
-      const pw = wf > 0 ? rt.work(wf * 4) : 0;
-      gemm(m, n, k, pa, transA ? m : k, transA ? 1 : 0, pb, transB ? k : n, transB ? 1 : 0, pc, n, accumulate ? 1 : 0, pw);
+      const lda = transA ? m : k;
+      const ldb = transB ? k : n;
+      const pool = poolFor(rt);
+      const blocks = pool ? planGemmSplit(m, n, k, pool.size) : null;
+      if (!pool || !blocks || blocks.length === 1) {
+        const wf = workFloats(m, n, k) as number;
+        const pw = wf > 0 ? rt.work(wf * 4) : 0;
+        gemm(m, n, k, pa, lda, transA ? 1 : 0, pb, ldb, transB ? 1 : 0, pc, n, accumulate ? 1 : 0, pw);
+      } else {
+        // One block of whole rows or columns per thread, each with its own packing scratch.
+        const jobs = blocks.map(({ i0, rows, j0, cols }) => {
+          const wf = workFloats(rows, cols, k) as number;
+          const a0 = pa + 4 * i0 * (transA ? 1 : lda);
+          const b0 = pb + 4 * j0 * (transB ? ldb : 1);
+          const c0 = pc + 4 * (i0 * n + j0);
+          return [rows, cols, k, a0, lda, transA ? 1 : 0, b0, ldb, transB ? 1 : 0, c0, n, accumulate ? 1 : 0, wf > 0 ? rt.work(wf * 4) : 0];
+        });
+        pool.run("gemm", jobs, (args) => gemm(...args));
+      }
     } finally {
       rt.release();
     }

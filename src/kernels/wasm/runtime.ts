@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
-import { kernelMemory, type KernelMemory, RESERVED_BYTES, setBulkFill } from "../../tensor/storage.js";
+import { BumpRegion, kernelMemory, type KernelMemory, RESERVED_BYTES, setBulkFill } from "../../tensor/storage.js";
 
 /**
  * Loads the compiled kernel module (build/kernels-{simd,fma}.wasm, built from ./c by
@@ -163,32 +163,20 @@ export class WasmRuntime {
   }
 }
 
-/** Grow-only scratch space for marshalling, rewound after every kernel call. */
+/** Scratch space for marshalling, rewound after every kernel call (storage.ts's BumpRegion). */
 class ScratchRegion {
   readonly pending: { dst: Float32Array; off: number; ptr: number; n: number }[] = [];
-  private start = 0;
-  private end = 0;
-  private pos = 0;
+  private readonly region: BumpRegion;
 
-  constructor(private readonly mem: KernelMemory) {}
+  constructor(mem: KernelMemory) {
+    this.region = new BumpRegion(mem, 1 << 20);
+  }
 
   alloc(bytes: number): number {
-    const size = Math.ceil(Math.max(bytes, 1) / 64) * 64;
-    if (this.pos + size > this.end) {
-      // Reserve a larger block; the old one is abandoned (scratch grows a few times, then never).
-      // Anything already handed out in this call stays valid in the old block.
-      const want = Math.max(2 * (this.end - this.start), size, 1 << 20);
-      const block = this.mem.carve(want);
-      this.start = block;
-      this.end = block + want;
-      this.pos = block;
-    }
-    const ptr = this.pos;
-    this.pos += size;
-    return ptr;
+    return this.region.allocBytes(bytes);
   }
 
   reset(): void {
-    this.pos = this.start;
+    this.region.reset();
   }
 }

@@ -54,7 +54,6 @@
 #define INLINE static inline __attribute__((always_inline))
 #define NOINLINE static __attribute__((noinline))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
-#define RUP(x, a) (((x) + (a) - 1) / (a) * (a))
 
 /*
  * The one inner loop: an R×4V tile of C. A(r, p) = a[r·ars + p·aps]; B(p, 4v + l) = b[p·bps + 4v + l].
@@ -121,7 +120,13 @@ static void pack_b(int W, int cols, int kc, const float* B, int ldb, int transB,
       for (int l = 0; l < W; l++) pb[p * W + l] = B[l * ldb + p];
   } else {
     for (int p = 0; p < kc; p++)
-      for (int l = 0; l < W; l++) pb[p * W + l] = l < cols ? (transB ? B[l * ldb + p] : B[p * ldb + l]) : 0.0f;
+      for (int l = cols; l < W; l++) pb[p * W + l] = 0.0f;
+    if (transB)
+      for (int l = 0; l < cols; l++)
+        for (int p = 0; p < kc; p++) pb[p * W + l] = B[l * ldb + p];
+    else
+      for (int p = 0; p < kc; p++)
+        for (int l = 0; l < cols; l++) pb[p * W + l] = B[p * ldb + l];
   }
 }
 
@@ -144,7 +149,13 @@ static void pack_a(int rows, int kc, const float* A, int lda, int transA, float*
       for (int r = 0; r < MR; r++) pa[p * MR + r] = A[r * lda + p];
   } else {
     for (int p = 0; p < kc; p++)
-      for (int r = 0; r < MR; r++) pa[p * MR + r] = r < rows ? (transA ? A[p * lda + r] : A[r * lda + p]) : 0.0f;
+      for (int r = rows; r < MR; r++) pa[p * MR + r] = 0.0f;
+    if (transA)
+      for (int p = 0; p < kc; p++)
+        for (int r = 0; r < rows; r++) pa[p * MR + r] = A[p * lda + r];
+    else
+      for (int r = 0; r < rows; r++)
+        for (int p = 0; p < kc; p++) pa[p * MR + r] = A[r * lda + p];
   }
 }
 

@@ -1,0 +1,39 @@
+/**
+ * How a product is divided between kernel threads: into blocks of whole output columns (or, for
+ * tall thin products, whole rows), never along the reduction, so each C(i, j) is summed by one
+ * thread in the same order as on one thread, and the result has the same bits for any count.
+ */
+
+/** Products below this many FLOP (2·m·n·k) stay on one thread: the hand-off (~15 µs) would cost more than it saves. */
+export const THREAD_MIN_FLOPS = 1 << 22;
+/** Column blocks are multiples of this (the gemm's widest tile), row blocks of ROW_ALIGN. */
+const COL_ALIGN = 32;
+const ROW_ALIGN = 4;
+
+export interface GemmBlock {
+  /** First row and row count of the block. */
+  i0: number;
+  rows: number;
+  /** First column and column count. */
+  j0: number;
+  cols: number;
+}
+
+/** Split an m×n output into at most `threads` blocks of near-equal size (one block when not worth it). */
+export function planGemmSplit(m: number, n: number, k: number, threads: number): GemmBlock[] {
+  if (threads <= 1 || 2 * m * n * k < THREAD_MIN_FLOPS) return [{ i0: 0, rows: m, j0: 0, cols: n }];
+  const byCols = n >= COL_ALIGN * 2 && (n >= m || m < ROW_ALIGN * 2);
+  const extent = byCols ? n : m;
+  const align = byCols ? COL_ALIGN : ROW_ALIGN;
+  const units = Math.ceil(extent / align);
+  const parts = Math.min(threads, units);
+  if (parts <= 1) return [{ i0: 0, rows: m, j0: 0, cols: n }];
+  const blocks: GemmBlock[] = [];
+  let start = 0;
+  for (let t = 0; t < parts; t++) {
+    const end = t === parts - 1 ? extent : Math.min(extent, Math.round(((t + 1) * units) / parts) * align);
+    if (end > start) blocks.push(byCols ? { i0: 0, rows: m, j0: start, cols: end - start } : { i0: start, rows: end - start, j0: 0, cols: n });
+    start = end;
+  }
+  return blocks;
+}
