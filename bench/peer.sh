@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# attn vs the PyTorch peer (../shared/bench/torch/seq2seq_bench.py) on configurations A–E, one
-# thread each, alternating runs so machine load affects both alike. Prints one JSON line per run
+# attn vs the PyTorch peer (../shared/bench/torch/seq2seq_bench.py) on configurations A–E,
+# THREADS threads each (default 1), alternating runs so machine load affects both alike. Prints one JSON line per run
 # to stdout; summarise with `node bench/peerSummary.mjs < results.jsonl`.
 #   bash bench/peer.sh [runs-per-config=3] [torch-steps=100] [attn-steps=100] > results.jsonl
 # attn's kernels follow ATTN_KERNELS (default: the fastest). CONFIGS="A E" limits the configurations.
@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 runs=${1:-3}
 steps=${2:-100}
 attn_steps=${3:-$steps}
+threads=${THREADS:-1}
 peer=../shared/bench/torch/seq2seq_bench.py
 declare -A torch_args=(
   [A]="--model rnn --attention bahdanau --cell gru --emb 128 --hidden 128 --batch 32 --layers 1 --bidirectional"
@@ -27,9 +28,9 @@ declare -A attn_config=(
 )
 for cfg in ${CONFIGS:-A B C D E}; do
   for ((r = 1; r <= runs; r++)); do
-    t=$(/usr/bin/python3 "$peer" ${torch_args[$cfg]} --threads 1 --steps "$steps" --warmup-steps 10 --json 2>/dev/null)
-    echo "{\"config\":\"$cfg\",\"system\":\"pytorch\",\"run\":$r,\"result\":$t}"
-    a=$(npx tsx bench/seq2seq.ts --config "${attn_config[$cfg]}" --steps "$attn_steps" --warmup 3 --json)
-    echo "{\"config\":\"$cfg\",\"system\":\"attn\",\"run\":$r,\"result\":$a}"
+    t=$(/usr/bin/python3 "$peer" ${torch_args[$cfg]} --threads "$threads" --steps "$steps" --warmup-steps 10 --json 2>/dev/null)
+    echo "{\"config\":\"$cfg\",\"threads\":$threads,\"system\":\"pytorch\",\"run\":$r,\"result\":$t}"
+    a=$(npx tsx bench/seq2seq.ts --config "${attn_config[$cfg]}" --steps "$attn_steps" --warmup 3 --threads "$threads" --json)
+    echo "{\"config\":\"$cfg\",\"threads\":$threads,\"system\":\"attn\",\"run\":$r,\"result\":$a}"
   done
 done

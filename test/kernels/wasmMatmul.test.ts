@@ -30,7 +30,7 @@ describe.each(variants)("gemm (%s) on blocks addressed by offsets and strides", 
   for (const [layout, tA, tB] of layouts) {
     it(`${layout}: row and column blocks of C give the bits of the whole product and touch nothing else`, () => {
       const rand = seeded(layout.charCodeAt(0) * 7 + layout.charCodeAt(1));
-      for (const [m, k, n] of [[37, 300, 45], [9, 40, 70], [70, 513, 21]] as const) {
+      for (const [m, k, n] of [[37, 300, 45], [9, 40, 70], [70, 513, 21], [140, 270, 20]] as const) {
         // Operands with padded strides (lda, ldb, ldc larger than the matrix), in kernel memory.
         const lda = (tA ? m : k) + 3, ldb = (tB ? k : n) + 5, ldc = n + 7;
         const A = buffer((tA ? k : m) * lda, 0), B = buffer((tB ? n : k) * ldb, 0);
