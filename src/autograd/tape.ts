@@ -1,5 +1,6 @@
 import type { FloatArray } from "../tensor/dtype.js";
 import { installBackward, Tensor, type BackwardFn } from "../tensor/tensor.js";
+import { releaseFloat } from "../tensor/storage.js";
 
 /**
  * Reverse-mode autograd. Each op computes its output eagerly and, when grad mode is on and some
@@ -105,9 +106,11 @@ function backward(root: Tensor, gradOutput?: FloatArray): void {
     const fn = node.backwardFn;
     if (!fn) continue; // a leaf: keep its accumulated grad
     if (node.grad) fn(node.grad);
-    // Free the graph and the intermediate gradient as we go.
+    // Free the graph and the intermediate gradient as we go (its memory goes back to the step's
+    // arena for the gradients still to come).
     node.backwardFn = null;
     node.parents = null;
+    if (node.grad) releaseFloat(node.grad);
     node.grad = null;
     freedNodes.add(node);
   }

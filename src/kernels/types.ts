@@ -274,4 +274,12 @@ export interface Kernels {
   /** dst row r += g row r for the rows where (keep[r] ≠ 0) === whenKept (backward of selectRows). */
   accumulateRowsWhere(keep: Uint8Array, whenKept: boolean, g: FloatArray, gOff: number, dst: FloatArray, dstOff: number, rows: number, width: number): void;
   // ---- end of the elementwise family
+
+  /**
+   * Dropout mask: for i < n, draw u = next() of the xoshiro128** generator whose four state words
+   * are `state` (exactly Rng.next(): two uint32 draws, 53 bits, a double in [0, 1)) and set
+   * mask[i] = 1 (dropped) when u < p, else 0. `state` is advanced in place, so the stream is the
+   * one Rng would produce drawing n numbers in order — the same bits on every kernel set.
+   */
+  dropoutMask(state: Uint32Array, mask: Uint8Array, n: number, p: number): void;
 }

@@ -127,6 +127,22 @@ export class Rng {
     return p;
   }
 
+  /** The four state words (for kernels that draw from this stream; see `setWords`). */
+  getWords(out: Uint32Array): void {
+    out[0] = this.s0;
+    out[1] = this.s1;
+    out[2] = this.s2;
+    out[3] = this.s3;
+  }
+
+  /** Continue from four state words a kernel advanced (the cached normal variate is kept). */
+  setWords(words: Uint32Array): void {
+    this.s0 = words[0]! >>> 0;
+    this.s1 = words[1]! >>> 0;
+    this.s2 = words[2]! >>> 0;
+    this.s3 = words[3]! >>> 0;
+  }
+
   getState(): { words: RngState; spareNormal: number | null } {
     return {
       words: [this.s0, this.s1, this.s2, this.s3],

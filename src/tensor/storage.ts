@@ -208,9 +208,18 @@ export class BumpRegion {
 
   /** `n` zero-filled floats. */
   floats(n: number): Float32Array {
-    const ptr = this.allocBytes(n * 4);
+    return this.floatsAt(this.allocBytes(n * 4), n);
+  }
+
+  /** A zero-filled view of `n` floats at `ptr` (a block this region handed out). */
+  floatsAt(ptr: number, n: number): Float32Array {
     zeroBytes(this.mem, ptr, n * 4);
     return this.mem.floats(ptr, n);
+  }
+
+  /** True if `a` is a view on this region's memory. */
+  owns(a: ArrayBufferView): boolean {
+    return this.mem.owns(a);
   }
 
   private nextChunk(size: number): void {
@@ -236,6 +245,12 @@ export class BumpRegion {
   /** The current position, for `rewind`. */
   mark(): RegionMark {
     return { chunk: this.chunk, pos: this.pos, usedInPrevChunks: this.usedInPrevChunks };
+  }
+
+  /** True if byte address `ptr` lies in a chunk of this region. */
+  contains(ptr: number): boolean {
+    for (const ch of this.chunks) if (ptr >= ch.start && ptr < ch.end) return true;
+    return false;
   }
 
   /**
@@ -306,6 +321,8 @@ const poisonArenas = typeof process !== "undefined" && process.env?.ATTN_ARENA_P
  */
 export class Arena {
   private readonly region: BumpRegion;
+  /** Blocks given back by `free` before the reset, by size in bytes: reused by `floats`. */
+  private readonly freeBlocks = new Map<number, number[]>();
 
   constructor(mem: KernelMemory = kernelMemory()) {
     this.region = new BumpRegion(mem);
@@ -324,7 +341,26 @@ export class Arena {
 
   /** Release every allocation (poisoned with NaN when ATTN_ARENA_POISON=1). */
   reset(): void {
+    this.freeBlocks.clear();
     this.region.reset(poisonArenas);
+  }
+
+  /**
+   * Give one array back before the reset (an intermediate gradient once backward is past it),
+   * so later allocations of the same size reuse it and a step's peak memory stays near what is
+   * live at once. Arrays that are not this arena's are ignored. The caller must hold the only
+   * reference.
+   */
+  free(a: Float32Array): void {
+    const bytes = alignUp(Math.max(a.byteLength, 1));
+    if (a.length <= 16 || !this.region.contains(a.byteOffset) || !this.region.owns(a)) return;
+    if (poisonArenas) {
+      if (bulkFill) bulkFill(a.byteOffset, 0xff, bytes);
+      else a.fill(NaN);
+    }
+    let list = this.freeBlocks.get(bytes);
+    if (!list) this.freeBlocks.set(bytes, (list = []));
+    list.push(a.byteOffset);
   }
 
   /** The current position, to release only what comes after it (`rewind`). */
@@ -334,6 +370,8 @@ export class Arena {
 
   /** Release every allocation made since `m` (poisoned like `reset`). */
   rewind(m: RegionMark): void {
+    // Freed blocks past the mark are about to be handed out again by the bump pointer.
+    this.freeBlocks.clear();
     this.region.rewind(m, poisonArenas);
   }
 
@@ -352,6 +390,8 @@ export class Arena {
   }
 
   floats(n: number): Float32Array {
+    const reuse = this.freeBlocks.get(alignUp(Math.max(n * 4, 1)))?.pop();
+    if (reuse !== undefined) return this.region.floatsAt(reuse, n);
     return this.region.floats(n);
   }
 
@@ -386,6 +426,11 @@ export function outsideArena<T>(fn: () => T): T {
   } finally {
     currentArena = prev;
   }
+}
+
+/** Give an array back to the active arena before its reset (see Arena.free); a no-op elsewhere. */
+export function releaseFloat(a: Float32Array | Float64Array): void {
+  if (currentArena && a instanceof Float32Array) currentArena.free(a);
 }
 
 let scratchArena: Arena | null = null;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { allocFloat, withFloat64 } from "../../src/tensor/dtype.js";
-import { Arena, allocPersistent, inKernelMemory, inScopedArena, isPersistent, kernelMemory, activeArena } from "../../src/tensor/storage.js";
+import { Arena, allocPersistent, inKernelMemory, inScopedArena, isPersistent, kernelMemory, activeArena, releaseFloat } from "../../src/tensor/storage.js";
+import "../../src/autograd/index.js";
+import { sum, tanh } from "../../src/ops/index.js";
 import { Tensor } from "../../src/tensor/tensor.js";
 
 describe("kernel memory storage", () => {
@@ -88,5 +90,37 @@ describe("kernel memory storage", () => {
     expect(isPersistent(g)).toBe(true);
     arena.reset();
     expect(Array.from(g)).toEqual([0, 0, 0]);
+  });
+
+  it("a freed array is poisoned and its block reused by the next allocation of that size; foreign arrays are ignored", () => {
+    const arena = new Arena();
+    arena.run(() => {
+      const a = allocFloat(100) as Float32Array;
+      a.fill(1);
+      const b = allocFloat(100) as Float32Array;
+      releaseFloat(a);
+      expect(a.every((v) => Number.isNaN(v))).toBe(true);
+      releaseFloat(new Float32Array(100)); // not the arena's: nothing happens
+      const c = allocFloat(100) as Float32Array;
+      expect(c.byteOffset).toBe(a.byteOffset);
+      expect(c.every((v) => v === 0)).toBe(true);
+      const d = allocFloat(100) as Float32Array;
+      expect(d.byteOffset).not.toBe(b.byteOffset);
+      expect(d.byteOffset).not.toBe(a.byteOffset);
+    });
+  });
+
+  it("backward gives intermediate gradients back to the step arena, so a step's peak stays below what it allocates", () => {
+    const arena = new Arena();
+    const w = Tensor.from(Array.from({ length: 4096 }, (_, i) => Math.sin(i)), [64, 64], true);
+    w.makePersistent();
+    arena.run(() => {
+      let x: Tensor = w;
+      for (let i = 0; i < 20; i++) x = tanh(x);
+      sum(x).backward();
+    });
+    // 20 activations stay (backward needs them); of the 20 gradients only a few are live at once.
+    expect(arena.peakBytes).toBeLessThan(30 * 4096 * 4);
+    expect(w.grad!.every((v) => Number.isFinite(v))).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import type { Kernels } from "../types.js";
+import { dropoutMask } from "./random.js";
 import { matmul } from "./matmul.js";
 import { logSoftmaxBackwardRows, logSoftmaxRows, softmaxBackwardRows, softmaxRows } from "./softmax.js";
 import { gruCellBackward, gruCellForward, lstmCellBackward, lstmCellForward } from "./rnnCells.js";
@@ -49,4 +50,5 @@ export const jsKernels: Kernels = {
   maskedAccumulate,
   selectRows,
   accumulateRowsWhere,
+  dropoutMask,
 };

@@ -141,6 +141,14 @@ export class WasmRuntime {
     return ptr;
   }
 
+  /** Address of a byte array for a kernel to write (scratch copied back by `release()` when it is not kernel memory). */
+  outBytes(a: Uint8Array, n: number = a.length): number {
+    if (a.length > SMALL && this.mem.owns(a)) return a.byteOffset;
+    const ptr = this.scratch.alloc(n);
+    this.scratch.pendingBytes.push({ dst: a, ptr, n });
+    return ptr;
+  }
+
   /** Address of an Int32Array (ids, targets) for a kernel to read. */
   inInts(a: Int32Array, n: number = a.length): number {
     if (a.length > SMALL && this.mem.owns(a)) return a.byteOffset;
@@ -159,6 +167,8 @@ export class WasmRuntime {
     const s = this.scratch;
     for (const p of s.pending) p.dst.set(this.mem.floats(p.ptr, p.n), p.off);
     s.pending.length = 0;
+    for (const p of s.pendingBytes) p.dst.set(new Uint8Array(this.mem.buffer, p.ptr, p.n));
+    s.pendingBytes.length = 0;
     s.reset();
   }
 }
@@ -166,6 +176,7 @@ export class WasmRuntime {
 /** Scratch space for marshalling, rewound after every kernel call (storage.ts's BumpRegion). */
 class ScratchRegion {
   readonly pending: { dst: Float32Array; off: number; ptr: number; n: number }[] = [];
+  readonly pendingBytes: { dst: Uint8Array; ptr: number; n: number }[] = [];
   private readonly region: BumpRegion;
 
   constructor(mem: KernelMemory) {
