@@ -282,4 +282,15 @@ export interface Kernels {
    * one Rng would produce drawing n numbers in order — the same bits on every kernel set.
    */
   dropoutMask(state: Uint32Array, mask: Uint8Array, n: number, p: number): void;
+
+  // ---- layout: copies for the shape ops (reshape, concat, slice, transpose)
+
+  /** dst[dstOff + i] = src[srcOff + i] for i < n (an exact copy; the ranges must not overlap). */
+  copyFloats(src: FloatArray, srcOff: number, dst: FloatArray, dstOff: number, n: number): void;
+
+  /**
+   * Batched transpose of the last two axes: out[b, j, i] = x[b, i, j] for b < batch, i < rows,
+   * j < cols, or out[b, j, i] += x[b, i, j] with `accumulate` (the transpose's backward).
+   */
+  transposeBatched(x: FloatArray, xOff: number, out: FloatArray, outOff: number, batch: number, rows: number, cols: number, accumulate: boolean): void;
 }

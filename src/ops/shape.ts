@@ -1,5 +1,6 @@
 import { gradSink, record } from "../autograd/tape.js";
 import { normAxis, shapeError, shapesEqual, shapeSize, type Shape } from "../tensor/shape.js";
+import { kernels } from "../kernels/index.js";
 import { Tensor } from "../tensor/tensor.js";
 import { splitAtAxis } from "./reduce.js";
 
@@ -16,8 +17,7 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
   }
   const out = new Tensor(x.data, dims);
   return record(out, [x], (g) => {
-    const gx = gradSink(x)!;
-    for (let i = 0; i < g.length; i++) gx[i] += g[i]!;
+    kernels().axpy(g.length, 1, g, 0, gradSink(x)!, 0);
   });
 }
 
@@ -28,19 +28,10 @@ export function transpose(x: Tensor): Tensor {
   const c = x.shape[x.ndim - 1]!;
   const batch = x.size / (r * c || 1);
   const out = Tensor.zeros([...x.shape.slice(0, -2), c, r]);
-  const X = x.data;
-  const O = out.data;
-  for (let b = 0; b < batch; b++) {
-    const off = b * r * c;
-    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) O[off + j * r + i] = X[off + i * c + j]!;
-  }
-  return record(out, [x], (g) => {
-    const gx = gradSink(x)!;
-    for (let b = 0; b < batch; b++) {
-      const off = b * r * c;
-      for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) gx[off + i * c + j] += g[off + j * r + i]!;
-    }
-  });
+  const K = kernels();
+  K.transposeBatched(x.data, 0, out.data, 0, batch, r, c, false);
+  // The gradient is the transpose back: g is [batch, c, r].
+  return record(out, [x], (g) => K.transposeBatched(g, 0, gradSink(x)!, 0, batch, c, r, true));
 }
 
 /** Join tensors along `axis`; all other dimensions must match. */
@@ -59,6 +50,7 @@ export function concat(xs: Tensor[], axis: number): Tensor {
   const out = Tensor.zeros(outShape);
   const [outer, , inner] = splitAtAxis(outShape, ax);
   const O = out.data;
+  const K = kernels();
   const rowOut = total * inner;
   let offset = 0;
   const offsets: number[] = [];
@@ -66,7 +58,7 @@ export function concat(xs: Tensor[], axis: number): Tensor {
     offsets.push(offset);
     const w = x.shape[ax]! * inner;
     const X = x.data;
-    for (let o = 0; o < outer; o++) O.set(X.subarray(o * w, o * w + w), o * rowOut + offset);
+    for (let o = 0; o < outer; o++) K.copyFloats(X, o * w, O, o * rowOut + offset, w);
     offset += w;
   }
   return record(out, xs, (g) => {
@@ -75,11 +67,7 @@ export function concat(xs: Tensor[], axis: number): Tensor {
       if (!gx) return;
       const w = x.shape[ax]! * inner;
       const off = offsets[idx]!;
-      for (let o = 0; o < outer; o++) {
-        const go = o * rowOut + off;
-        const xo = o * w;
-        for (let i = 0; i < w; i++) gx[xo + i] += g[go + i]!;
-      }
+      for (let o = 0; o < outer; o++) K.axpy(w, 1, g, o * rowOut + off, gx, o * w);
     });
   });
 }
@@ -98,14 +86,11 @@ export function slice(x: Tensor, axis: number, start: number, end: number): Tens
   const rowIn = dim * inner;
   const X = x.data;
   const O = out.data;
-  for (let o = 0; o < outer; o++) O.set(X.subarray(o * rowIn + start * inner, o * rowIn + start * inner + w), o * w);
+  const K = kernels();
+  for (let o = 0; o < outer; o++) K.copyFloats(X, o * rowIn + start * inner, O, o * w, w);
   return record(out, [x], (g) => {
     const gx = gradSink(x)!;
-    for (let o = 0; o < outer; o++) {
-      const xo = o * rowIn + start * inner;
-      const go = o * w;
-      for (let i = 0; i < w; i++) gx[xo + i] += g[go + i]!;
-    }
+    for (let o = 0; o < outer; o++) K.axpy(w, 1, g, o * w, gx, o * rowIn + start * inner);
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Kernels } from "../types.js";
 import { dropoutMask } from "./random.js";
+import { copyFloats, transposeBatched } from "./layout.js";
 import { matmul } from "./matmul.js";
 import { logSoftmaxBackwardRows, logSoftmaxRows, softmaxBackwardRows, softmaxRows } from "./softmax.js";
 import { gruCellBackward, gruCellForward, lstmCellBackward, lstmCellForward } from "./rnnCells.js";
@@ -51,4 +52,6 @@ export const jsKernels: Kernels = {
   selectRows,
   accumulateRowsWhere,
   dropoutMask,
+  copyFloats,
+  transposeBatched,
 };

@@ -2,6 +2,7 @@ import { jsKernels } from "../js/index.js";
 import type { Kernels } from "../types.js";
 import { bindGemm } from "./gemm.js";
 import { bindRandom } from "./random.js";
+import { bindLayout } from "./layout.js";
 import { type WasmVariant, WasmRuntime } from "./runtime.js";
 import { bindSoftmax } from "./softmax.js";
 import { bindRnn } from "./rnn.js";
@@ -21,7 +22,7 @@ export type { WasmVariant } from "./runtime.js";
 export type KernelBinding = (rt: WasmRuntime) => Partial<Kernels>;
 
 /** Every family of WebAssembly kernels, in the order they are layered over the JS kernels. */
-const bindings: KernelBinding[] = [bindGemm, bindSoftmax, bindRnn, bindCrossEntropy, bindOptim, bindNorm, bindEnergies, bindElementwise, bindRandom];
+const bindings: KernelBinding[] = [bindGemm, bindSoftmax, bindRnn, bindCrossEntropy, bindOptim, bindNorm, bindEnergies, bindElementwise, bindRandom, bindLayout];
 
 /** Kernel-set names by module variant. */
 export const WASM_SET_NAMES: Record<WasmVariant, string> = { simd: "wasm", fma: "wasm-fma" };
