@@ -234,7 +234,11 @@ export class BumpRegion {
         return;
       }
     }
-    const bytes = Math.max(this.minChunk, size);
+    // Chunks double in size, so a region settles in a few chunks whatever the sizes asked of it,
+    // and a repeated unit of work (a training step) soon allocates nothing new. Pages a chunk
+    // never touches cost no memory.
+    const last = this.chunks[this.chunks.length - 1];
+    const bytes = Math.max(this.minChunk, size, last ? 2 * (last.end - last.start) : 0);
     const start = this.mem.carve(bytes);
     this.chunks.push({ start, end: start + alignUp(bytes) });
     this.chunk = this.chunks.length - 1;
@@ -286,23 +290,9 @@ export class BumpRegion {
     this.usedInPrevChunks = m.usedInPrevChunks;
   }
 
-  /**
-   * Rewind to the start; with `poison`, fill every byte handed out since the last reset with NaN.
-   * A region that needed more than one chunk since the last reset gives them all back and takes
-   * one chunk with room for that much and a quarter more, so a repeated unit of work (a training
-   * step) settles into one block of memory and then allocates nothing new.
-   */
+  /** Rewind to the start; with `poison`, fill every byte handed out since the last reset with NaN. */
   reset(poison = false): void {
     this.rewind({ chunk: -1, pos: 0, usedInPrevChunks: 0 }, poison);
-    if (this.chunks.length > 1) {
-      const want = alignUp(Math.max(this.minChunk, Math.ceil(this.sinceReset * 1.25)));
-      for (const ch of this.chunks) this.mem.release(ch.start, ch.end - ch.start);
-      const start = this.mem.carve(want);
-      this.chunks = [{ start, end: start + want }];
-      this.chunk = 0;
-      this.pos = start;
-      this.end = start + want;
-    }
     this.sinceReset = 0;
   }
 

@@ -16,24 +16,29 @@
 #include "vmath.h"
 #include "rowvec.h"
 
+/* Max of a row over its unmasked entries (NaN skipped: pmax keeps the accumulator); −inf when
+ * every entry is masked. Column j sits in lane j % 4, the partial last group is one padded vector. */
+static inline float masked_row_max(const float *xr, const unsigned char *m, int body, int rem) {
+  const v128_t ninf = V4(-__builtin_inff());
+  v128_t vm = ninf;
+  for (int j = 0; j < body; j += 4) {
+    v128_t v = wasm_v128_load(xr + j);
+    if (m) v = wasm_v128_bitselect(ninf, v, mask4(m + j));
+    vm = wasm_f32x4_pmax(vm, v);
+  }
+  if (rem) vm = wasm_f32x4_pmax(vm, wasm_v128_bitselect(ninf, load_part(xr + body, rem, 0.0f), dead_part(m, body, rem)));
+  return hmax(vm);
+}
+
 /* out = softmax(x) per row; masked entries 0; a fully masked row is all 0 (never NaN). */
 EXPORT(softmax_rows)
 void softmax_rows(const float *x, float *out, int rows, int cols, const unsigned char *mask) {
-  const v128_t ninf = V4(-__builtin_inff());
   for (int r = 0; r < rows; r++) {
     const float *xr = x + (size_t)r * cols;
     float *o = out + (size_t)r * cols;
     const unsigned char *m = mask ? mask + (size_t)r * cols : 0;
     const int body = cols & ~3, rem = cols - body;
-    /* max over the unmasked entries (NaN skipped: pmax keeps the accumulator) */
-    v128_t vm = ninf;
-    for (int j = 0; j < body; j += 4) {
-      v128_t v = wasm_v128_load(xr + j);
-      if (m) v = wasm_v128_bitselect(ninf, v, mask4(m + j));
-      vm = wasm_f32x4_pmax(vm, v);
-    }
-    if (rem) vm = wasm_f32x4_pmax(vm, wasm_v128_bitselect(ninf, load_part(xr + body, rem, 0.0f), dead_part(m, body, rem)));
-    const float mx = hmax(vm);
+    const float mx = masked_row_max(xr, m, body, rem);
     if (mx == -__builtin_inff()) {
       fill_row(o, cols, 0.0f);
       continue;
@@ -68,14 +73,7 @@ void log_softmax_rows(const float *x, float *out, int rows, int cols, const unsi
     float *o = out + (size_t)r * cols;
     const unsigned char *m = mask ? mask + (size_t)r * cols : 0;
     const int body = cols & ~3, rem = cols - body;
-    v128_t vm = ninf;
-    for (int j = 0; j < body; j += 4) {
-      v128_t v = wasm_v128_load(xr + j);
-      if (m) v = wasm_v128_bitselect(ninf, v, mask4(m + j));
-      vm = wasm_f32x4_pmax(vm, v);
-    }
-    if (rem) vm = wasm_f32x4_pmax(vm, wasm_v128_bitselect(ninf, load_part(xr + body, rem, 0.0f), dead_part(m, body, rem)));
-    const float mx = hmax(vm);
+    const float mx = masked_row_max(xr, m, body, rem);
     if (mx == -__builtin_inff()) {
       fill_row(o, cols, -__builtin_inff());
       continue;
