@@ -6,6 +6,7 @@
  *   npm run bench -- --runs 11    # more timed runs per benchmark (median reported)
  *   npm run bench -- --only gru   # only benchmarks whose name contains "gru"
  *   npm run bench -- --kernels js # one kernel set: js, wasm (SIMD), wasm-fma (relaxed SIMD) or all (default)
+ *   ATTN_THREADS=2 npm run bench  # kernels on 2 threads (default here: 1)
  *
  * Matmul shapes are m×k×n: C[m×n] = op(A)[m×k] · op(B)[k×n], so one product is 2·m·k·n FLOP.
  * The GRU step is one layer, one time step, batch 64, input 256, hidden 256 (see gruStep below).
@@ -14,7 +15,7 @@
  * (copied in and out by the runtime).
  */
 import os from "node:os";
-import { createKernels, KERNEL_SET_NAMES, type KernelSetName } from "../src/kernels/index.js";
+import { createKernels, KERNEL_SET_NAMES, type KernelSetName, setThreadCount } from "../src/kernels/index.js";
 import type { Kernels } from "../src/kernels/types.js";
 import { Arena } from "../src/tensor/storage.js";
 import { defaultTimeOptions, filled, table, type Timing, time } from "./harness.js";
@@ -176,6 +177,8 @@ const MATMULS: [string, number, number, number][] = [
 
 function main(): void {
   const args = parseArgs(process.argv.slice(2));
+  // Single-threaded unless ATTN_THREADS says otherwise: these rows measure one core's kernels.
+  setThreadCount(Number(process.env.ATTN_THREADS ?? "1") || 1);
   const want = (name: string) => args.only === null || name.includes(args.only);
   const sets: Kernels[] = [];
   for (const name of KERNEL_SET_NAMES) {
