@@ -1,4 +1,5 @@
 /** The kernel set: the fastest by default, printed at the start of a run, recorded in run.json, forced by ATTN_KERNELS. */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { attn, readJsonFile, stripAnsi, tempFolder, writeTinyTask } from "./fixture.js";
@@ -37,5 +38,21 @@ describe("kernel choice", () => {
     const lines = stripAnsi(r.stderr).trim().split("\n");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('ATTN_KERNELS: expected one of auto | js | wasm | wasm-fma; got "cuda"');
+  });
+
+  it("--threads N is recorded in run.json and gives the same weights as one thread", async () => {
+    const runs = [1, 2].map((n) => join(dir, `threads-${n}`));
+    const results = await Promise.all(runs.map((run, i) =>
+      attn(["train", "--config", config, "--run-dir", run, "--quiet", "--threads", String(i + 1), "--set", "training.maxSteps=3", "--set", "training.validEvery=3"], { env: env() })));
+    results.forEach((r) => expect(r.code, r.stderr).toBe(0));
+    expect(readJsonFile(join(runs[1]!, "run.json")).threads).toBe(2);
+    const weights = runs.map((run) => readFileSync(join(run, "checkpoints", "last", "model.safetensors")));
+    expect(weights[1]!.equals(weights[0]!)).toBe(true);
+  });
+
+  it("a bad --threads is a one-line error", async () => {
+    const r = await attn(["train", "--threads", "0", "--config", config, "--run-dir", join(dir, "bad-threads")], { env: env() });
+    expect(r.code).not.toBe(0);
+    expect(stripAnsi(r.stderr).trim()).toBe('error: --threads: expected a whole number from 1 to 64; got "0"');
   });
 });
