@@ -30,6 +30,25 @@ static inline float masked_row_max(const float *xr, const unsigned char *m, int 
   return hmax(vm);
 }
 
+/* Σ exp(x − max) over the unmasked entries of a row (lanes as in masked_row_max, summed by hsum);
+ * with `store`, each exp(x − max) (0 where masked) is written there too. */
+static inline float masked_exp_sum(const float *xr, const unsigned char *m, int body, int rem, float mx, float *store) {
+  const v128_t vmx = wasm_f32x4_splat(mx);
+  v128_t acc = V4(0.0f);
+  for (int j = 0; j < body; j += 4) {
+    v128_t e = v_exp(wasm_f32x4_sub(wasm_v128_load(xr + j), vmx));
+    if (m) e = wasm_v128_andnot(e, mask4(m + j));
+    if (store) wasm_v128_store(store + j, e);
+    acc = wasm_f32x4_add(acc, e);
+  }
+  if (rem) {
+    v128_t e = wasm_v128_andnot(v_exp(wasm_f32x4_sub(load_part(xr + body, rem, 0.0f), vmx)), dead_part(m, body, rem));
+    if (store) store_part(store + body, e, rem);
+    acc = wasm_f32x4_add(acc, e);
+  }
+  return hsum(acc);
+}
+
 /* out = softmax(x) per row; masked entries 0; a fully masked row is all 0 (never NaN). */
 EXPORT(softmax_rows)
 void softmax_rows(const float *x, float *out, int rows, int cols, const unsigned char *mask) {
@@ -44,21 +63,7 @@ void softmax_rows(const float *x, float *out, int rows, int cols, const unsigned
       continue;
     }
     /* e = exp(x − max) (0 where masked), stored; Σ e */
-    const v128_t vmx = wasm_f32x4_splat(mx);
-    v128_t acc = V4(0.0f);
-    for (int j = 0; j < body; j += 4) {
-      v128_t e = v_exp(wasm_f32x4_sub(wasm_v128_load(xr + j), vmx));
-      if (m) e = wasm_v128_andnot(e, mask4(m + j));
-      wasm_v128_store(o + j, e);
-      acc = wasm_f32x4_add(acc, e);
-    }
-    if (rem) {
-      v128_t e = v_exp(wasm_f32x4_sub(load_part(xr + body, rem, 0.0f), vmx));
-      e = wasm_v128_andnot(e, dead_part(m, body, rem));
-      store_part(o + body, e, rem);
-      acc = wasm_f32x4_add(acc, e);
-    }
-    const v128_t vinv = wasm_f32x4_splat(1.0f / hsum(acc));
+    const v128_t vinv = wasm_f32x4_splat(1.0f / masked_exp_sum(xr, m, body, rem, mx, o));
     for (int j = 0; j < body; j += 4) wasm_v128_store(o + j, wasm_f32x4_mul(wasm_v128_load(o + j), vinv));
     if (rem) store_part(o + body, wasm_f32x4_mul(load_part(o + body, rem, 0.0f), vinv), rem);
   }
@@ -79,15 +84,8 @@ void log_softmax_rows(const float *x, float *out, int rows, int cols, const unsi
       continue;
     }
     const v128_t vmx = wasm_f32x4_splat(mx);
-    v128_t acc = V4(0.0f);
-    for (int j = 0; j < body; j += 4) {
-      v128_t e = v_exp(wasm_f32x4_sub(wasm_v128_load(xr + j), vmx));
-      if (m) e = wasm_v128_andnot(e, mask4(m + j));
-      acc = wasm_f32x4_add(acc, e);
-    }
-    if (rem) acc = wasm_f32x4_add(acc, wasm_v128_andnot(v_exp(wasm_f32x4_sub(load_part(xr + body, rem, 0.0f), vmx)), dead_part(m, body, rem)));
     /* (x − max) − log Σ: exact for the largest entries, unlike x − (max + log Σ) */
-    const v128_t vl = wasm_f32x4_splat(s_log(hsum(acc)));
+    const v128_t vl = wasm_f32x4_splat(s_log(masked_exp_sum(xr, m, body, rem, mx, 0)));
     for (int j = 0; j < body; j += 4) {
       v128_t y = wasm_f32x4_sub(wasm_f32x4_sub(wasm_v128_load(xr + j), vmx), vl);
       if (m) y = wasm_v128_bitselect(ninf, y, mask4(m + j));
