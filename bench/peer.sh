@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # attn vs the PyTorch peer (../shared/bench/torch/seq2seq_bench.py) on configurations A–E,
-# THREADS threads each (default 1), alternating runs so machine load affects both alike. Prints one JSON line per run
+# THREADS threads each (default 1, the peer's default; THREADS=2 on two cores is what an attn
+# user gets by default), alternating runs so machine load affects both alike. Prints one JSON line per run
 # to stdout; summarise with `node bench/peerSummary.mjs < results.jsonl`.
 #   bash bench/peer.sh [runs-per-config=3] [torch-steps=100] [attn-steps=100] > results.jsonl
 # attn's kernels follow ATTN_KERNELS (default: the fastest). CONFIGS="A E" limits the configurations.

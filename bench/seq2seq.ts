@@ -3,11 +3,11 @@
  * warm-up steps (untimed), then timed steps; target tokens/s counts non-padding target tokens
  * (</s> included), the same quantity the PyTorch script reports.
  *
- *   npx tsx bench/seq2seq.ts --config configs/bench/A-gru-bahdanau-128.json [--steps 100] [--warmup 10] [--threads 1] [--json]
+ *   npx tsx bench/seq2seq.ts --config configs/bench/A-gru-bahdanau-128.json [--steps 100] [--warmup 10] [--threads N] [--json]
  *   ATTN_KERNELS=js npx tsx bench/seq2seq.ts ...   # force a kernel set (default: the fastest)
  */
 import { applyKernelChoice, applyThreadChoice } from "../src/cli/kernelChoice.js";
-import { threadCount } from "../src/kernels/index.js";
+import { activeThreads } from "../src/kernels/index.js";
 import { toDataOptions } from "../src/config/dataOptions.js";
 import { loadConfig } from "../src/config/load.js";
 import { BatchIterator } from "../src/data/batching.js";
@@ -33,7 +33,7 @@ const warmup = Number(arg("--warmup", "10"));
 const json = process.argv.includes("--json");
 
 const kernelsName = applyKernelChoice(); // ATTN_KERNELS=js|wasm|wasm-fma, default the fastest
-applyThreadChoice(arg("--threads", "1")); // like the peer's --threads: 1 unless asked
+applyThreadChoice(arg("--threads")); // unset: attn's default (the cores, at most 4), as a user gets it
 const t0 = performance.now();
 const { config, baseDir } = loadConfig(configPath);
 const data = await prepareData(toDataOptions(config), baseDir);
@@ -105,7 +105,7 @@ const result = {
   dataPrepSeconds: Number(dataSeconds.toFixed(3)),
   node: process.version,
   kernels: kernelsName,
-  threads: threadCount(),
+  threads: activeThreads(),
 };
 if (json) process.stdout.write(JSON.stringify(result) + "\n");
 else

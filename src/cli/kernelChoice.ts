@@ -1,5 +1,5 @@
 import { UserError } from "../errors.js";
-import { createKernels, fastestKernels, KERNEL_SET_NAMES, type KernelSetName, setKernels, setThreadCount } from "../kernels/index.js";
+import { kernelsForChoice, parseThreadCount, setKernels, setThreadCount } from "../kernels/index.js";
 
 /**
  * ATTN_KERNELS selects the compute kernels for the whole process: unset or "auto" takes the
@@ -8,17 +8,8 @@ import { createKernels, fastestKernels, KERNEL_SET_NAMES, type KernelSetName, se
  * Same seed + same kernel set ⇒ bitwise-identical run; docs/performance.md has the numbers.
  */
 export function applyKernelChoice(env: NodeJS.ProcessEnv = process.env): string {
-  const choice = env.ATTN_KERNELS ?? "auto";
-  if (choice === "auto" || choice === "") {
-    const k = fastestKernels();
-    setKernels(k);
-    return k.name;
-  }
-  if (!(KERNEL_SET_NAMES as readonly string[]).includes(choice)) {
-    throw new UserError(`ATTN_KERNELS: expected one of auto | ${KERNEL_SET_NAMES.join(" | ")}; got "${choice}"`);
-  }
-  const k = createKernels(choice as KernelSetName);
-  if (!k) throw new UserError(`ATTN_KERNELS=${choice}: this Node.js cannot run these kernels (WebAssembly SIMD${choice === "wasm-fma" ? " with relaxed SIMD" : ""} missing); unset ATTN_KERNELS to use the fastest available`);
+  const k = kernelsForChoice(env.ATTN_KERNELS);
+  if (typeof k === "string") throw new UserError(k);
   setKernels(k);
   return k.name;
 }
@@ -26,9 +17,7 @@ export function applyKernelChoice(env: NodeJS.ProcessEnv = process.env): string 
 /** `--threads N` (a whole number from 1 to 64); absent leaves the default (ATTN_THREADS, else the cores, at most 4). */
 export function applyThreadChoice(value: string | undefined): void {
   if (value === undefined) return;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 1 || n > 64) {
-    throw new UserError(`--threads: expected a whole number from 1 to 64; got "${value}"`);
-  }
+  const n = parseThreadCount(value);
+  if (n === null) throw new UserError(`--threads: expected a whole number from 1 to 64; got "${value}"`);
   setThreadCount(n);
 }

@@ -1,6 +1,7 @@
 import type { Kernels } from "./types.js";
 import { jsKernels } from "./js/index.js";
 import { createWasmKernels } from "./wasm/index.js";
+import { threadCount } from "./wasm/threads.js";
 
 export type { Kernels } from "./types.js";
 
@@ -40,15 +41,24 @@ export function fastestKernels(): Kernels {
 }
 
 /**
- * The kernel set named by ATTN_KERNELS (js | wasm | wasm-fma | auto), or the fastest when unset,
- * "auto" or unusable (the CLI reports a bad value as an error before anything runs).
+ * The kernel set an ATTN_KERNELS value names — unset, "" or "auto" mean the fastest — or, as a
+ * string, why that value cannot be used.
  */
-function initialKernels(): Kernels {
-  const want = typeof process !== "undefined" ? process.env?.ATTN_KERNELS : undefined;
-  if (want && (KERNEL_SET_NAMES as readonly string[]).includes(want)) {
-    return createKernels(want as KernelSetName) ?? fastestKernels();
+export function kernelsForChoice(choice: string | undefined): Kernels | string {
+  if (choice === undefined || choice === "" || choice === "auto") return fastestKernels();
+  if (!(KERNEL_SET_NAMES as readonly string[]).includes(choice)) {
+    return `ATTN_KERNELS: expected one of auto | ${KERNEL_SET_NAMES.join(" | ")}; got "${choice}"`;
   }
-  return fastestKernels();
+  return (
+    createKernels(choice as KernelSetName) ??
+    `ATTN_KERNELS=${choice}: this Node.js cannot run these kernels (WebAssembly SIMD${choice === "wasm-fma" ? " with relaxed SIMD" : ""} missing); unset ATTN_KERNELS to use the fastest available`
+  );
+}
+
+/** ATTN_KERNELS's set, or the fastest when it is unusable (the CLI reports that as an error before anything runs). */
+function initialKernels(): Kernels {
+  const k = kernelsForChoice(typeof process !== "undefined" ? process.env?.ATTN_KERNELS : undefined);
+  return typeof k === "string" ? fastestKernels() : k;
 }
 
 /**
@@ -77,4 +87,9 @@ export function withKernels<T>(k: Kernels, fn: () => T): T {
 }
 
 export { jsKernels, createWasmKernels };
-export { defaultThreadCount, setThreadCount, threadCount } from "./wasm/threads.js";
+export { defaultThreadCount, parseThreadCount, setThreadCount, threadCount } from "./wasm/threads.js";
+
+/** Threads the active kernels actually use (the js kernels are single-threaded). */
+export function activeThreads(): number {
+  return active.name === "js" ? 1 : threadCount();
+}

@@ -10,9 +10,7 @@ import { broadcastIndex, broadcastPlan, broadcastShapes } from "./broadcast.js";
  * trailing axes) run in the binary kernels; backward sums the gradient over broadcast axes there
  * too. Any other broadcast uses per-element index maps here (rare: no model path needs one).
  */
-type BinaryKind = BinaryOpKind;
-
-function binary(kind: BinaryKind, a: Tensor, b: Tensor): Tensor {
+function binary(kind: BinaryOpKind, a: Tensor, b: Tensor): Tensor {
   const outShape = broadcastShapes(kind, a.shape, b.shape);
   const out = Tensor.zeros(outShape);
   const plan = broadcastPlan(a.shape, b.shape, outShape);
@@ -32,7 +30,7 @@ function binary(kind: BinaryKind, a: Tensor, b: Tensor): Tensor {
 }
 
 /** Any broadcast, through per-element index maps (the fallback of `binary`). */
-function binaryGeneral(kind: BinaryKind, a: Tensor, b: Tensor, out: Tensor): Tensor {
+function binaryGeneral(kind: BinaryOpKind, a: Tensor, b: Tensor, out: Tensor): Tensor {
   const outShape = out.shape;
   const { period: pa, map: ma } = broadcastIndex(a.shape, outShape);
   const { period: pb, map: mb } = broadcastIndex(b.shape, outShape);
@@ -117,16 +115,5 @@ export function addN(xs: Tensor[]): Tensor {
       const gx = gradSink(x);
       if (gx) K.axpy(g.length, 1, g, 0, gx, 0);
     }
-  });
-}
-
-/** Pointwise square, used by losses and norms. */
-export function square(x: Tensor): Tensor {
-  const out = Tensor.zeros(x.shape);
-  const X = x.data;
-  const K = kernels();
-  K.unaryForward("square", X, 0, out.data, 0, x.size);
-  return record(out, [x], (g) => {
-    K.unaryBackward("square", X, 0, out.data, 0, g, 0, gradSink(x)!, 0, g.length);
   });
 }

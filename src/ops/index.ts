@@ -1,6 +1,6 @@
 /** Every differentiable op of attn. Each takes tensors, returns a new tensor, and records its backward. */
-export { add, sub, mul, div, affine, addScalar, mulScalar, neg, addN, square } from "./elementwise.js";
-export { exp, log, tanh, sigmoid, relu, gelu } from "./unary.js";
+export { add, sub, mul, div, affine, addScalar, mulScalar, neg, addN } from "./elementwise.js";
+export { exp, log, tanh, sigmoid, relu, square, gelu } from "./unary.js";
 export { matmul, type MatmulOptions } from "./matmul.js";
 export { sum, mean } from "./reduce.js";
 export { softmax, logSoftmax } from "./softmax.js";

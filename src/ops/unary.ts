@@ -23,6 +23,8 @@ export const tanh = (x: Tensor): Tensor => unary("tanh", x);
 export const sigmoid = (x: Tensor): Tensor => unary("sigmoid", x);
 /** max(x, 0); the gradient at x ≤ 0 is 0. */
 export const relu = (x: Tensor): Tensor => unary("relu", x);
+/** Pointwise square, used by losses and norms. */
+export const square = (x: Tensor): Tensor => unary("square", x);
 
 /**
  * GELU (Hendrycks & Gimpel 2016): x·Φ(x) with the exact normal CDF (PyTorch's default), or the

@@ -25,7 +25,7 @@ export function floatFrom(values: ArrayLike<number>): FloatArray {
   const arena = activeArena();
   if (!arena) return Float32Array.from(values);
   const a = arena.floats(values.length);
-  for (let i = 0; i < values.length; i++) a[i] = values[i]!;
+  a.set(values);
   return a;
 }
 

@@ -5,7 +5,7 @@
  * Three lifetimes:
  *  - **persistent** (`allocPersistent`): parameters, their gradients and optimizer state; a bump
  *    allocator that never frees (a process builds a handful of models).
- *  - **arena** (`withArena`): everything a training step (or one decoding batch) allocates —
+ *  - **arena** (`Arena.run`): everything a training step (or one decoding batch) allocates —
  *    activations, intermediate gradients, kernel scratch. A bump allocator over chunks that
  *    `reset()` rewinds, so a steady-state step allocates nothing new. Tensors made inside an
  *    arena must not be used after its reset; with ATTN_ARENA_POISON=1 (the test suite sets it)
@@ -62,11 +62,6 @@ export class KernelMemory {
     return this.sab;
   }
 
-  /** Bytes of memory reserved so far (grow-only). */
-  get byteLength(): number {
-    return this.sab.byteLength;
-  }
-
   /** Bytes handed to chunks so far. */
   get usedBytes(): number {
     return this.top;
@@ -77,24 +72,12 @@ export class KernelMemory {
     return this.buffers.has(a.buffer);
   }
 
-  /** Released blocks, sorted by address, never adjacent (they are merged). */
-  private readonly freeBlocks: { start: number; end: number }[] = [];
-
   /**
-   * Take `bytes` (rounded up to the alignment): the first released block that fits, else from
-   * the top of the memory, growing it if needed.
+   * Take `bytes` (rounded up to the alignment) from the top of the memory, growing it if needed.
+   * Carved blocks are never given back: regions keep and reuse their chunks.
    */
   carve(bytes: number): number {
     const size = alignUp(Math.max(bytes, 1));
-    for (let i = 0; i < this.freeBlocks.length; i++) {
-      const f = this.freeBlocks[i]!;
-      if (f.end - f.start >= size) {
-        const start = f.start;
-        f.start += size;
-        if (f.start === f.end) this.freeBlocks.splice(i, 1);
-        return start;
-      }
-    }
     const start = alignUp(this.top);
     const end = start + size;
     if (end > this.sab.byteLength) {
@@ -108,31 +91,6 @@ export class KernelMemory {
     }
     this.top = end;
     return start;
-  }
-
-  /** Give back a block from `carve` (same address and size) for later carves to reuse. */
-  release(start: number, bytes: number): void {
-    const end = start + alignUp(Math.max(bytes, 1));
-    const blocks = this.freeBlocks;
-    let i = 0;
-    while (i < blocks.length && blocks[i]!.start < start) i++;
-    blocks.splice(i, 0, { start, end });
-    // Merge with the next block, then with the previous one.
-    if (i + 1 < blocks.length && blocks[i + 1]!.start === end) {
-      blocks[i]!.end = blocks[i + 1]!.end;
-      blocks.splice(i + 1, 1);
-    }
-    if (i > 0 && blocks[i - 1]!.end === start) {
-      blocks[i - 1]!.end = blocks[i]!.end;
-      blocks.splice(i, 1);
-      i--;
-    }
-    // A free block at the top goes back to the top.
-    const last = blocks[blocks.length - 1];
-    if (last && last.end === this.top) {
-      this.top = last.start;
-      blocks.pop();
-    }
   }
 
   /** A Float32Array view of `n` floats at byte address `ptr`. */
@@ -152,9 +110,10 @@ export function setBulkFill(fn: (ptr: number, value: number, bytes: number) => v
   bulkFill = fn;
 }
 
-function zeroBytes(mem: KernelMemory, ptr: number, bytes: number): void {
-  if (bulkFill) bulkFill(ptr, 0, bytes);
-  else mem.floats(ptr, bytes / 4).fill(0);
+/** Zero `bytes` bytes at `ptr`, or with `poison` fill them with 0xff bytes (a NaN in every float32 lane). */
+function fillBytes(mem: KernelMemory, ptr: number, bytes: number, poison = false): void {
+  if (bulkFill) bulkFill(ptr, poison ? 0xff : 0, bytes);
+  else mem.floats(ptr, bytes / 4).fill(poison ? NaN : 0);
 }
 
 /** Set every element to 0 (a memset for kernel memory). */
@@ -186,8 +145,6 @@ export class BumpRegion {
   private end = 0;
   /** High-water mark of bytes handed out between resets, over the region's life. */
   peakBytes = 0;
-  /** The same since the last reset. */
-  private sinceReset = 0;
   private usedInPrevChunks = 0;
 
   constructor(private readonly mem: KernelMemory, private readonly minChunk = MIN_CHUNK) {}
@@ -199,10 +156,7 @@ export class BumpRegion {
     const ptr = this.pos;
     this.pos += size;
     const used = this.usedInPrevChunks + (this.pos - this.chunks[this.chunk]!.start);
-    if (used > this.sinceReset) {
-      this.sinceReset = used;
-      if (used > this.peakBytes) this.peakBytes = used;
-    }
+    if (used > this.peakBytes) this.peakBytes = used;
     return ptr;
   }
 
@@ -213,13 +167,18 @@ export class BumpRegion {
 
   /** A zero-filled view of `n` floats at `ptr` (a block this region handed out). */
   floatsAt(ptr: number, n: number): Float32Array {
-    zeroBytes(this.mem, ptr, n * 4);
+    fillBytes(this.mem, ptr, n * 4);
     return this.mem.floats(ptr, n);
   }
 
   /** True if `a` is a view on this region's memory. */
   owns(a: ArrayBufferView): boolean {
     return this.mem.owns(a);
+  }
+
+  /** Fill `bytes` bytes at `ptr` (a block this region handed out) with NaN. */
+  poison(ptr: number, bytes: number): void {
+    fillBytes(this.mem, ptr, bytes, true);
   }
 
   private nextChunk(size: number): void {
@@ -267,11 +226,7 @@ export class BumpRegion {
         const ch = this.chunks[c]!;
         const from = c === m.chunk ? m.pos : ch.start;
         const stop = c === this.chunk ? this.pos : ch.end;
-        // All-ones bytes are a NaN in every float32 lane.
-        if (stop > from) {
-          if (bulkFill) bulkFill(from, 0xff, stop - from);
-          else this.mem.floats(from, (stop - from) / 4).fill(NaN);
-        }
+        if (stop > from) fillBytes(this.mem, from, stop - from, true);
       }
     }
     if (m.chunk < 0) {
@@ -293,7 +248,6 @@ export class BumpRegion {
   /** Rewind to the start; with `poison`, fill every byte handed out since the last reset with NaN. */
   reset(poison = false): void {
     this.rewind({ chunk: -1, pos: 0, usedInPrevChunks: 0 }, poison);
-    this.sinceReset = 0;
   }
 
   /** Bytes of kernel memory this region holds. */
@@ -342,12 +296,10 @@ export class Arena {
    * reference.
    */
   free(a: Float32Array): void {
-    const bytes = alignUp(Math.max(a.byteLength, 1));
-    if (a.length <= 16 || !this.region.contains(a.byteOffset) || !this.region.owns(a)) return;
-    if (poisonArenas) {
-      if (bulkFill) bulkFill(a.byteOffset, 0xff, bytes);
-      else a.fill(NaN);
-    }
+    // Small arrays may live on V8's heap, where asking for their buffer costs an allocation.
+    if (a.length <= 16 || !this.region.owns(a) || !this.region.contains(a.byteOffset)) return;
+    const bytes = alignUp(a.byteLength);
+    if (poisonArenas) this.region.poison(a.byteOffset, bytes);
     let list = this.freeBlocks.get(bytes);
     if (!list) this.freeBlocks.set(bytes, (list = []));
     list.push(a.byteOffset);
@@ -367,8 +319,8 @@ export class Arena {
 
   /**
    * Run `fn` in this arena and release what it allocated afterwards: for work whose results
-   * are plain numbers or copied out (a decoding batch, a validation batch). Inside another
-   * arena's `run`, pass that arena to nest without taking new memory.
+   * are plain numbers or copied out (a decoding batch, a validation batch). Nests inside this
+   * arena's own `run`: only what `fn` allocated is released.
    */
   scoped<T>(fn: () => T): T {
     const m = this.mark();
@@ -405,17 +357,6 @@ let currentArena: Arena | null = null;
 /** The arena allocating float32 storage right now, or null (ordinary JS-heap arrays). */
 export function activeArena(): Arena | null {
   return currentArena;
-}
-
-/** Run `fn` with no arena active (for storage that must outlive the current arena). */
-export function outsideArena<T>(fn: () => T): T {
-  const prev = currentArena;
-  currentArena = null;
-  try {
-    return fn();
-  } finally {
-    currentArena = prev;
-  }
 }
 
 /** Give an array back to the active arena before its reset (see Arena.free); a no-op elsewhere. */

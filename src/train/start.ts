@@ -3,7 +3,7 @@ import { applyOverrides, loadConfig, validateConfig } from "../config/load.js";
 import { chooseRunDir, readJson, resumeRunDir, runPaths, type RunInfo } from "./runFolder.js";
 import { trainRun, type TrainResult } from "./trainer.js";
 import { ATTN_VERSION } from "../version.js";
-import { kernels, threadCount } from "../kernels/index.js";
+import { activeThreads, kernels } from "../kernels/index.js";
 
 export interface TrainCommandOptions {
   config?: string;
@@ -29,6 +29,6 @@ export async function startTraining(o: TrainCommandOptions): Promise<TrainResult
   if (!o.config) throw new Error("startTraining: --config or --resume is required");
   const { config, baseDir } = loadConfig(o.config, sets);
   const dir = chooseRunDir({ ...(o.runDir ? { runDir: o.runDir } : {}), ...(o.name ? { name: o.name } : {}) }, config.name, o.config, config.output.runsDir);
-  const info: RunInfo = { baseDir, configSource: resolve(o.config), attnVersion: ATTN_VERSION, created: new Date().toISOString(), kernels: kernels().name, threads: kernels().name === "js" ? 1 : threadCount() };
+  const info: RunInfo = { baseDir, configSource: resolve(o.config), attnVersion: ATTN_VERSION, created: new Date().toISOString(), kernels: kernels().name, threads: activeThreads() };
   return trainRun(config, runPaths(dir), info, { quiet: Boolean(o.quiet) });
 }

@@ -13,7 +13,7 @@ import { clipGradNorm } from "../optim/clip.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import type { LrScheduler } from "../optim/schedules.js";
 import { Rng } from "../tensor/rng.js";
-import { describeKernels, kernels, threadCount } from "../kernels/index.js";
+import { activeThreads, describeKernels, kernels } from "../kernels/index.js";
 import { Arena } from "../tensor/storage.js";
 import { loadCheckpoint, recoverCheckpoints, restoreModel, saveCheckpoint } from "./checkpoint.js";
 import { MetricsLog } from "./metricsLog.js";
@@ -105,7 +105,7 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
       `  model: ${config.model.encoder.type} encoder, ${config.model.decoder.type} decoder` +
       (config.model.decoder.type === "none" ? "" : `, ${config.model.attention.score} ${config.model.attention.scope} attention`) +
       `, ${nParams.toLocaleString("en-US")} parameters\n` +
-      `  kernels: ${describeKernels(kernels().name)}${kernels().name === "js" ? "" : `, ${threadCount()} thread${threadCount() === 1 ? "" : "s"}`}\n` +
+      `  kernels: ${describeKernels(kernels().name)}${kernels().name === "js" ? "" : `, ${activeThreads()} thread${activeThreads() === 1 ? "" : "s"}`}\n` +
       (opts.resume ? `  resuming at step ${progress.step} (epoch ${progress.epoch + 1}, batch ${progress.batchInEpoch})\n` : ""),
   );
 

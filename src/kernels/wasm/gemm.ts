@@ -1,7 +1,7 @@
 import { matmul as jsMatmul } from "../js/matmul.js";
 import type { Kernels } from "../types.js";
 import type { WasmRuntime } from "./runtime.js";
-import { planGemmSplit } from "./gemmSplit.js";
+import { planGemmSplit, THREAD_MIN_FLOPS } from "./gemmSplit.js";
 import { poolFor } from "./threads.js";
 
 /**
@@ -29,7 +29,8 @@ export function bindGemm(rt: WasmRuntime): Partial<Kernels> {
       const lda = transA ? m : k;
       const ldb = transB ? k : n;
       const pool = poolFor(rt);
-      const blocks = pool ? planGemmSplit(m, n, k, pool.size) : null;
+      // Checked here first so the one-thread path of small products allocates no plan.
+      const blocks = pool && 2 * m * n * k >= THREAD_MIN_FLOPS ? planGemmSplit(m, n, k, pool.size) : null;
       if (!pool || !blocks || blocks.length === 1) {
         const wf = workFloats(m, n, k) as number;
         const pw = wf > 0 ? rt.work(wf * 4) : 0;

@@ -1,6 +1,7 @@
 import type { FloatArray } from "../../tensor/dtype.js";
 import { adamStep as jsAdam, maxAbs as jsMaxAbs, scaleInPlace as jsScale, sgdStep as jsSgd, sumAbs as jsSumAbs, sumSquares as jsSumSquares } from "../js/optim.js";
 import type { Kernels } from "../types.js";
+import { f32, f32OrNull, released } from "./bind.js";
 import type { WasmRuntime } from "./runtime.js";
 
 /**
@@ -13,70 +14,50 @@ export function bindOptim(rt: WasmRuntime): Partial<Kernels> {
   const f = rt.fn;
 
   const adamStep: Kernels["adamStep"] = (p, g, m, v, vMax, n, beta1, beta2, eps, l2, shrink, stepSize, bc2Sqrt) => {
-    if (!(p instanceof Float32Array && g instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array) || !f32OrNull(vMax)) {
+    if (!f32(p) || !f32(g) || !f32(m) || !f32(v) || !f32OrNull(vMax)) {
       jsAdam(p, g, m, v, vMax, n, beta1, beta2, eps, l2, shrink, stepSize, bc2Sqrt);
       return;
     }
     if (n <= 0) return;
-    try {
-      f.adam_step!(
-        rt.out(p, 0, n), rt.in(g, 0, n), rt.out(m, 0, n), rt.out(v, 0, n), vMax ? rt.out(vMax as Float32Array, 0, n) : 0, n,
-        beta1, beta2, eps, l2, shrink, stepSize, bc2Sqrt,
-      );
-    } finally {
-      rt.release();
-    }
+    f.adam_step!(
+      rt.out(p, 0, n), rt.in(g, 0, n), rt.out(m, 0, n), rt.out(v, 0, n), vMax ? rt.out(vMax, 0, n) : 0, n,
+      beta1, beta2, eps, l2, shrink, stepSize, bc2Sqrt,
+    );
   };
 
   const sgdStep: Kernels["sgdStep"] = (p, g, buf, n, lr, momentum, dampening, nesterov, weightDecay, first) => {
-    if (!(p instanceof Float32Array && g instanceof Float32Array) || !f32OrNull(buf)) {
+    if (!f32(p) || !f32(g) || !f32OrNull(buf)) {
       jsSgd(p, g, buf, n, lr, momentum, dampening, nesterov, weightDecay, first);
       return;
     }
     if (n <= 0) return;
-    try {
-      const bp = buf && momentum !== 0 ? rt.out(buf as Float32Array, 0, n, !first) : 0;
-      f.sgd_step!(rt.out(p, 0, n), rt.in(g, 0, n), bp, n, lr, momentum, dampening, nesterov ? 1 : 0, weightDecay, first ? 1 : 0);
-    } finally {
-      rt.release();
-    }
+    const bp = buf && momentum !== 0 ? rt.out(buf, 0, n, !first) : 0;
+    f.sgd_step!(rt.out(p, 0, n), rt.in(g, 0, n), bp, n, lr, momentum, dampening, nesterov ? 1 : 0, weightDecay, first ? 1 : 0);
   };
 
   /** A reduction over x[off .. off+n) returning a number. */
   const reduction = (name: string, js: (x: FloatArray, off: number, n: number) => number) =>
     (x: FloatArray, off: number, n: number): number => {
-      if (!(x instanceof Float32Array)) return js(x, off, n);
+      if (!f32(x)) return js(x, off, n);
       if (n <= 0) return 0;
-      try {
-        return f[name]!(rt.in(x, off, n), n) as number;
-      } finally {
-        rt.release();
-      }
+      return f[name]!(rt.in(x, off, n), n) as number;
     };
 
   const scaleInPlace: Kernels["scaleInPlace"] = (x, off, n, s) => {
-    if (!(x instanceof Float32Array)) {
+    if (!f32(x)) {
       jsScale(x, off, n, s);
       return;
     }
     if (n <= 0) return;
-    try {
-      f.scale_in_place!(rt.out(x, off, n), n, s);
-    } finally {
-      rt.release();
-    }
+    f.scale_in_place!(rt.out(x, off, n), n, s);
   };
 
-  return {
+  return released(rt, {
     adamStep,
     sgdStep,
     sumSquares: reduction("sum_squares", jsSumSquares),
     sumAbs: reduction("sum_abs", jsSumAbs),
     maxAbs: reduction("max_abs", jsMaxAbs),
     scaleInPlace,
-  };
-}
-
-function f32OrNull(a: FloatArray | null): boolean {
-  return a === null || a instanceof Float32Array;
+  });
 }

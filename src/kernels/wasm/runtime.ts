@@ -104,19 +104,14 @@ export class WasmRuntime {
     return new WasmRuntime(variant, module);
   }
 
-  /** A Float32Array view of `n` floats at byte address `ptr` of the kernel memory. */
-  view(ptr: number, n: number): Float32Array {
-    return this.mem.floats(ptr, n);
-  }
-
   /**
    * Address of `a[off .. off+n)` for a kernel to read. Storage outside kernel memory is copied
    * into scratch (valid until `release()`).
    */
-  in(a: Float32Array, off: number, n: number): number {
-    if (a.length > SMALL && this.mem.owns(a)) return a.byteOffset + off * 4;
-    const ptr = this.scratch.alloc(n * 4);
-    this.mem.floats(ptr, n).set(n === a.length && off === 0 ? a : a.subarray(off, off + n));
+  in(a: StagedArray, off: number, n: number): number {
+    if (a.length > SMALL && this.mem.owns(a)) return a.byteOffset + off * a.BYTES_PER_ELEMENT;
+    const ptr = this.scratch.alloc(n * a.BYTES_PER_ELEMENT);
+    viewLike(a, this.mem.buffer, ptr, n).set(n === a.length && off === 0 ? a : a.subarray(off, off + n));
     return ptr;
   }
 
@@ -125,35 +120,10 @@ export class WasmRuntime {
    * accumulating outputs). Storage outside kernel memory gets a scratch copy that `release()`
    * copies back.
    */
-  out(a: Float32Array, off: number, n: number, read = true): number {
-    if (a.length > SMALL && this.mem.owns(a)) return a.byteOffset + off * 4;
-    const ptr = this.scratch.alloc(n * 4);
-    if (read) this.mem.floats(ptr, n).set(a.subarray(off, off + n));
+  out(a: Float32Array | Uint8Array, off: number, n: number, read = true): number {
+    if (a.length > SMALL && this.mem.owns(a)) return a.byteOffset + off * a.BYTES_PER_ELEMENT;
+    const ptr = read ? this.in(a, off, n) : this.scratch.alloc(n * a.BYTES_PER_ELEMENT);
     this.scratch.pending.push({ dst: a, off, ptr, n });
-    return ptr;
-  }
-
-  /** Address of a byte array (masks) for a kernel to read. */
-  inBytes(a: Uint8Array, n: number = a.length): number {
-    if (a.length > SMALL && this.mem.owns(a)) return a.byteOffset;
-    const ptr = this.scratch.alloc(n);
-    new Uint8Array(this.mem.buffer, ptr, n).set(n === a.length ? a : a.subarray(0, n));
-    return ptr;
-  }
-
-  /** Address of a byte array for a kernel to write (scratch copied back by `release()` when it is not kernel memory). */
-  outBytes(a: Uint8Array, n: number = a.length): number {
-    if (a.length > SMALL && this.mem.owns(a)) return a.byteOffset;
-    const ptr = this.scratch.alloc(n);
-    this.scratch.pendingBytes.push({ dst: a, ptr, n });
-    return ptr;
-  }
-
-  /** Address of an Int32Array (ids, targets) for a kernel to read. */
-  inInts(a: Int32Array, n: number = a.length): number {
-    if (a.length > SMALL && this.mem.owns(a)) return a.byteOffset;
-    const ptr = this.scratch.alloc(n * 4);
-    new Int32Array(this.mem.buffer, ptr, n).set(n === a.length ? a : a.subarray(0, n));
     return ptr;
   }
 
@@ -165,18 +135,23 @@ export class WasmRuntime {
   /** Copy every `out` scratch back to its array and free all scratch. Call after each kernel. */
   release(): void {
     const s = this.scratch;
-    for (const p of s.pending) p.dst.set(this.mem.floats(p.ptr, p.n), p.off);
+    for (const p of s.pending) p.dst.set(viewLike(p.dst, this.mem.buffer, p.ptr, p.n), p.off);
     s.pending.length = 0;
-    for (const p of s.pendingBytes) p.dst.set(new Uint8Array(this.mem.buffer, p.ptr, p.n));
-    s.pendingBytes.length = 0;
     s.reset();
   }
 }
 
+/** Arrays a kernel can take by address. */
+type StagedArray = Float32Array | Int32Array | Uint8Array;
+
+/** A view of the same element type as `a` on `buffer`. */
+function viewLike<T extends StagedArray>(a: T, buffer: SharedArrayBuffer, ptr: number, n: number): T {
+  return new (a.constructor as new (b: SharedArrayBuffer, o: number, n: number) => T)(buffer, ptr, n);
+}
+
 /** Scratch space for marshalling, rewound after every kernel call (storage.ts's BumpRegion). */
 class ScratchRegion {
-  readonly pending: { dst: Float32Array; off: number; ptr: number; n: number }[] = [];
-  readonly pendingBytes: { dst: Uint8Array; ptr: number; n: number }[] = [];
+  readonly pending: { dst: Float32Array | Uint8Array; off: number; ptr: number; n: number }[] = [];
   private readonly region: BumpRegion;
 
   constructor(mem: KernelMemory) {

@@ -17,6 +17,8 @@ import type { WasmRuntime } from "./runtime.js";
 const EXPORTS = ["gemm"] as const;
 export type ThreadedExport = (typeof EXPORTS)[number];
 const MAX_ARGS = 16;
+/** Most threads a pool may have. */
+const MAX_THREADS = 64;
 const SLOT_INTS = 5 + MAX_ARGS;
 /** Stack of each worker's module instance (the kernels use little: no recursion, small frames). */
 const STACK_BYTES = 256 * 1024;
@@ -35,7 +37,7 @@ export class ThreadPool {
   private readonly seq: number[] = [];
 
   constructor(rt: WasmRuntime, threads: number) {
-    if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new Error(`threads: expected an integer from 1 to 64, got ${threads}`);
+    if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) throw new Error(`threads: expected an integer from 1 to ${MAX_THREADS}, got ${threads}`);
     this.size = threads;
     for (let w = 0; w < threads - 1; w++) {
       const slotPtr = rt.mem.carve(SLOT_INTS * 4);
@@ -120,13 +122,19 @@ const pools = new Map<WasmRuntime, ThreadPool>();
 /** ATTN_THREADS when set (the test suite sets 1), else the default count. */
 function initialThreads(): number {
   const env = typeof process !== "undefined" ? process.env?.ATTN_THREADS : undefined;
-  const n = env === undefined || env === "" ? NaN : Number(env);
-  return Number.isInteger(n) && n >= 1 && n <= 64 ? n : defaultThreadCount();
+  return (env !== undefined && parseThreadCount(env)) || defaultThreadCount();
+}
+
+/** A thread count written as a whole number from 1 to 64, or null for anything else. */
+export function parseThreadCount(text: string): number | null {
+  if (!/^\s*\d+\s*$/.test(text)) return null;
+  const n = Number(text);
+  return n >= 1 && n <= MAX_THREADS ? n : null;
 }
 
 /** Threads the WebAssembly kernels may use from now on (results are the same bits for every count). */
 export function setThreadCount(n: number): void {
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`threads: expected an integer from 1 to 64, got ${n}`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) throw new Error(`threads: expected an integer from 1 to ${MAX_THREADS}, got ${n}`);
   wanted = n;
 }
 
