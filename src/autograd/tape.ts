@@ -99,8 +99,8 @@ function backward(root: Tensor, gradOutput?: FloatArray): void {
   const order = topoOrder(root);
   // Accumulate (not overwrite): a leaf root keeps the gradient it already has, like every leaf.
   const rootGrad = root.ensureGrad();
-  if (gradOutput) for (let i = 0; i < rootGrad.length; i++) rootGrad[i] += gradOutput[i]!;
-  else rootGrad[0] += 1;
+  if (gradOutput) for (let i = 0; i < rootGrad.length; i++) rootGrad[i]! += gradOutput[i]!;
+  else rootGrad[0]! += 1;
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i]!;
     const fn = node.backwardFn;

@@ -32,7 +32,7 @@ export function greedyDecode(model: DecodableModel, batch: SourceBatch, opts: Gr
         const kept: number[] = [];
         active.forEach((b, r) => {
           const { token, logProb } = topTokens(out.logProbs, r, out.vocab, 1)[0]!;
-          logProbs[b] += logProb;
+          logProbs[b]! += logProb;
           nodes[b] = extend(nodes[b]!, token, withAttention ? attentionRow(out.weights, r, batch.srcLengths[b]!) : null);
           prev[r] = token;
           if (token !== EOS && t + 1 < maxLens[b]!) kept.push(r);

@@ -53,8 +53,8 @@ export function corpusBleu(hypotheses: readonly (readonly string[])[], reference
     refLen += ref.length;
     for (let n = 1; n <= maxN; n++) {
       const o = ngramOverlap(hyp, ref, n);
-      matches[n - 1] += o.matches;
-      totals[n - 1] += o.hypTotal;
+      matches[n - 1]! += o.matches;
+      totals[n - 1]! += o.hypTotal;
     }
   });
   const precisions = smoothedPrecisions(matches, totals, smooth);

@@ -36,9 +36,9 @@ export function chrF(hypotheses: readonly string[], references: readonly string[
     const ref = chars(references[i]!);
     for (let n = 1; n <= maxN; n++) {
       const o = ngramOverlap(hyp, ref, n);
-      matches[n - 1] += o.matches;
-      hypTotals[n - 1] += o.hypTotal;
-      refTotals[n - 1] += o.refTotal;
+      matches[n - 1]! += o.matches;
+      hypTotals[n - 1]! += o.hypTotal;
+      refTotals[n - 1]! += o.refTotal;
     }
   });
   let p = 0;

@@ -20,7 +20,7 @@ export function timeStep(x: Tensor, t: number): Tensor {
     for (let b = 0; b < B; b++) {
       const xo = (b * T + t) * G;
       const go = b * G;
-      for (let j = 0; j < G; j++) gx[xo + j] += g[go + j]!;
+      for (let j = 0; j < G; j++) gx[xo + j]! += g[go + j]!;
     }
   });
 }
@@ -62,7 +62,7 @@ export function stepsToSequence(steps: readonly (readonly (Tensor | null)[])[], 
         for (let b = 0; b < batch; b++) {
           if (m && !m[b]) continue;
           const go = (b * T + t) * W + d * H;
-          for (let j = 0; j < H; j++) gs[b * H + j] += g[go + j]!;
+          for (let j = 0; j < H; j++) gs[b * H + j]! += g[go + j]!;
         }
       }
     }

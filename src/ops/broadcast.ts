@@ -31,7 +31,7 @@ export function broadcastIndexMap(inShape: Shape, outShape: Shape): Int32Array |
   for (let i = 0; i < n; i++) {
     map[i] = pos;
     for (let ax = outRank - 1; ax >= 0; ax--) {
-      idx[ax]++;
+      idx[ax]!++;
       pos += eff[ax]!;
       if (idx[ax]! < outShape[ax]!) break;
       pos -= eff[ax]! * idx[ax]!;

@@ -60,18 +60,18 @@ function binaryGeneral(kind: BinaryOpKind, a: Tensor, b: Tensor, out: Tensor): T
     // d(a ∘ b)/da and /db per element; the sign of sub's b-gradient is folded into sgnB.
     if (kind === "add" || kind === "sub") {
       const sgnB = kind === "add" ? 1 : -1;
-      if (ga) for (let i = 0; i < n; i++) ga[ma ? ma[i]! : i % pa] += g[i]!;
-      if (gb) for (let i = 0; i < n; i++) gb[mb ? mb[i]! : i % pb] += sgnB * g[i]!;
+      if (ga) for (let i = 0; i < n; i++) ga[ma ? ma[i]! : i % pa]! += g[i]!;
+      if (gb) for (let i = 0; i < n; i++) gb[mb ? mb[i]! : i % pb]! += sgnB * g[i]!;
     } else if (kind === "mul") {
-      if (ga) for (let i = 0; i < n; i++) ga[ma ? ma[i]! : i % pa] += g[i]! * B[mb ? mb[i]! : i % pb]!;
-      if (gb) for (let i = 0; i < n; i++) gb[mb ? mb[i]! : i % pb] += g[i]! * A[ma ? ma[i]! : i % pa]!;
+      if (ga) for (let i = 0; i < n; i++) ga[ma ? ma[i]! : i % pa]! += g[i]! * B[mb ? mb[i]! : i % pb]!;
+      if (gb) for (let i = 0; i < n; i++) gb[mb ? mb[i]! : i % pb]! += g[i]! * A[ma ? ma[i]! : i % pa]!;
     } else {
       for (let i = 0; i < n; i++) {
         const ia = ma ? ma[i]! : i % pa;
         const ib = mb ? mb[i]! : i % pb;
         const bv = B[ib]!;
-        if (ga) ga[ia] += g[i]! / bv;
-        if (gb) gb[ib] -= (g[i]! * A[ia]!) / (bv * bv);
+        if (ga) ga[ia]! += g[i]! / bv;
+        if (gb) gb[ib]! -= (g[i]! * A[ia]!) / (bv * bv);
       }
     }
   });

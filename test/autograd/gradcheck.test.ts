@@ -11,7 +11,7 @@ function badCube(x: Tensor): Tensor {
   for (let i = 0; i < x.size; i++) out.data[i] = x.data[i]! ** 3;
   return record(out, [x], (g) => {
     const gx = gradSink(x)!;
-    for (let i = 0; i < g.length; i++) gx[i] += g[i]! * 2 * x.data[i]! ** 2;
+    for (let i = 0; i < g.length; i++) gx[i]! += g[i]! * 2 * x.data[i]! ** 2;
   });
 }
 

@@ -57,10 +57,10 @@ function reference(kind: "add" | "sub" | "mul" | "div", a: Tensor, b: Tensor) {
     const av = a.data[ia]!, bv = b.data[ib]!;
     const g = 1 + (i % 5) / 4; // the upstream gradient used below
     switch (kind) {
-      case "add": y[i] = av + bv; ga[ia] += g; gb[ib] += g; break;
-      case "sub": y[i] = av - bv; ga[ia] += g; gb[ib] -= g; break;
-      case "mul": y[i] = av * bv; ga[ia] += g * bv; gb[ib] += g * av; break;
-      case "div": y[i] = av / bv; ga[ia] += g / bv; gb[ib] -= (g * av) / (bv * bv); break;
+      case "add": y[i] = av + bv; ga[ia]! += g; gb[ib]! += g; break;
+      case "sub": y[i] = av - bv; ga[ia]! += g; gb[ib]! -= g; break;
+      case "mul": y[i] = av * bv; ga[ia]! += g * bv; gb[ib]! += g * av; break;
+      case "div": y[i] = av / bv; ga[ia]! += g / bv; gb[ib]! -= (g * av) / (bv * bv); break;
     }
   }
   return { y, ga, gb, n };

@@ -92,7 +92,7 @@ describe("relative position building blocks", () => {
           let e = 0;
           for (let c = 0; c < d; c++) {
             e += q.data[i * d + c]! * shaw.key.data[r * d + c]!;
-            z[c] += alpha.data[i * S + j]! * shaw.value.data[r * d + c]!;
+            z[c]! += alpha.data[i * S + j]! * shaw.value.data[r * d + c]!;
           }
           expect(bias.data[i * S + j]).toBeCloseTo(e / Math.sqrt(d), 12);
         }

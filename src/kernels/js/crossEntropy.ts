@@ -49,8 +49,8 @@ export function crossEntropyBackwardRows(
       continue;
     }
     const l = lse[r]!;
-    if (accumulate) for (let j = 0; j < cols; j++) dx[o + j] += scale * (Math.exp(x[o + j]! - l) - q);
+    if (accumulate) for (let j = 0; j < cols; j++) dx[o + j]! += scale * (Math.exp(x[o + j]! - l) - q);
     else for (let j = 0; j < cols; j++) dx[o + j] = scale * (Math.exp(x[o + j]! - l) - q);
-    dx[o + t] -= scale * (1 - smoothing);
+    dx[o + t]! -= scale * (1 - smoothing);
   }
 }

@@ -85,10 +85,10 @@ export function binaryBackward(
       } else {
         // "full": each element its own; "row": rows added into the one row in order 0..rows−1.
         const d = dstOff + (dLayout === "full" ? r * cols : 0) + c0;
-        for (let c = 0; c < len; c++) dst[d + c] += tmp[c]!;
+        for (let c = 0; c < len; c++) dst[d + c]! += tmp[c]!;
       }
     }
-    if (dLayout === "col") dst[dstOff + r] += s;
+    if (dLayout === "col") dst[dstOff + r]! += s;
   }
 }
 
@@ -100,7 +100,7 @@ export function affine(x: FloatArray, xOff: number, out: FloatArray, outOff: num
 }
 
 export function axpy(n: number, alpha: number, x: FloatArray, xOff: number, y: FloatArray, yOff: number): void {
-  for (let i = 0; i < n; i++) y[yOff + i] += alpha * x[xOff + i]!;
+  for (let i = 0; i < n; i++) y[yOff + i]! += alpha * x[xOff + i]!;
 }
 
 export function maskedFill(
@@ -114,7 +114,7 @@ export function maskedAccumulate(
   g: FloatArray, gOff: number, mask: Uint8Array, maskOff: number,
   gx: FloatArray, gxOff: number, n: number, scale: number,
 ): void {
-  for (let i = 0; i < n; i++) if (!mask[maskOff + i]) gx[gxOff + i] += g[gOff + i]! * scale;
+  for (let i = 0; i < n; i++) if (!mask[maskOff + i]) gx[gxOff + i]! += g[gOff + i]! * scale;
 }
 
 export function selectRows(
@@ -136,6 +136,6 @@ export function accumulateRowsWhere(
   for (let r = 0; r < rows; r++) {
     if ((keep[r] !== 0) !== whenKept) continue;
     const go = gOff + r * width, d = dstOff + r * width;
-    for (let i = 0; i < width; i++) dst[d + i] += g[go + i]!;
+    for (let i = 0; i < width; i++) dst[d + i]! += g[go + i]!;
   }
 }

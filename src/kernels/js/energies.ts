@@ -34,9 +34,9 @@ export function additiveEnergiesBackward(
       for (let a = 0; a < dim; a++) {
         const t = tanhCache[ko + a]!;
         const d = ge * v[a]! * (1 - t * t);
-        if (dkeys) dkeys[ko + a] += d;
-        if (dquery) dquery[qo + a] += d;
-        if (dv) dv[a] += ge * t;
+        if (dkeys) dkeys[ko + a]! += d;
+        if (dquery) dquery[qo + a]! += d;
+        if (dv) dv[a]! += ge * t;
       }
     }
   }

@@ -18,6 +18,6 @@ export function scatterAddRows(
     if (id === skipId) continue;
     const wo = gwOff + id * dim;
     const go = gOff + i * dim;
-    for (let j = 0; j < dim; j++) gw[wo + j] += g[go + j]!;
+    for (let j = 0; j < dim; j++) gw[wo + j]! += g[go + j]!;
   }
 }

@@ -11,7 +11,7 @@ export function transposeBatched(x: FloatArray, xOff: number, out: FloatArray, o
     const ob = outOff + b * rows * cols;
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < cols; j++) {
-        if (accumulate) out[ob + j * rows + i] += x[xb + i * cols + j]!;
+        if (accumulate) out[ob + j * rows + i]! += x[xb + i * cols + j]!;
         else out[ob + j * rows + i] = x[xb + i * cols + j]!;
       }
     }

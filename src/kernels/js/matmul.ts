@@ -76,15 +76,15 @@ function addTile(c: FloatArray, at: number, ldc: number, rows: number, cols: num
     for (let r = 0; r < MR; r++) {
       const o = at + r * ldc;
       const t = r * NR;
-      c[o] += tile[t]!;
-      c[o + 1] += tile[t + 1]!;
-      c[o + 2] += tile[t + 2]!;
-      c[o + 3] += tile[t + 3]!;
+      c[o]! += tile[t]!;
+      c[o + 1]! += tile[t + 1]!;
+      c[o + 2]! += tile[t + 2]!;
+      c[o + 3]! += tile[t + 3]!;
     }
     return;
   }
   for (let r = 0; r < rows; r++) {
     const o = at + r * ldc;
-    for (let col = 0; col < cols; col++) c[o + col] += tile[r * NR + col]!;
+    for (let col = 0; col < cols; col++) c[o + col]! += tile[r * NR + col]!;
   }
 }

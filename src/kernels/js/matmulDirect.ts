@@ -37,15 +37,15 @@ export const matmulDirect: MatmulAdd = (a, aOff, b, bOff, c, cOff, m, n, k, tran
         const a2 = a[ai + (p + 2) * acs]!, a3 = a[ai + (p + 3) * acs]!;
         const b0 = bOff + p * n;
         const b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
-        for (let j = 0; j < n; j++) acc[j] += a0 * b[b0 + j]! + a1 * b[b1 + j]! + a2 * b[b2 + j]! + a3 * b[b3 + j]!;
+        for (let j = 0; j < n; j++) acc[j]! += a0 * b[b0 + j]! + a1 * b[b1 + j]! + a2 * b[b2 + j]! + a3 * b[b3 + j]!;
       }
       for (; p < k; p++) {
         const av = a[ai + p * acs]!;
         const bp = bOff + p * n;
-        for (let j = 0; j < n; j++) acc[j] += av * b[bp + j]!;
+        for (let j = 0; j < n; j++) acc[j]! += av * b[bp + j]!;
       }
       const ci = cOff + i * n;
-      for (let j = 0; j < n; j++) c[ci + j] += acc[j]!;
+      for (let j = 0; j < n; j++) c[ci + j]! += acc[j]!;
     }
   } else {
     for (let i = 0; i < m; i++) {
@@ -64,16 +64,16 @@ export const matmulDirect: MatmulAdd = (a, aOff, b, bOff, c, cOff, m, n, k, tran
           s2 += av * b[b2 + p]!;
           s3 += av * b[b3 + p]!;
         }
-        c[ci + j] += s0;
-        c[ci + j + 1] += s1;
-        c[ci + j + 2] += s2;
-        c[ci + j + 3] += s3;
+        c[ci + j]! += s0;
+        c[ci + j + 1]! += s1;
+        c[ci + j + 2]! += s2;
+        c[ci + j + 3]! += s3;
       }
       for (; j < n; j++) {
         const bj = bOff + j * k;
         let s = 0;
         for (let p = 0; p < k; p++) s += a[ai + p * acs]! * b[bj + p]!;
-        c[ci + j] += s;
+        c[ci + j]! += s;
       }
     }
   }

@@ -39,15 +39,15 @@ export function layerNormBackward(
       const gh = g * weight[j]!;
       sumG += gh;
       sumGH += gh * h;
-      if (dweight) dweight[j] += g * h;
-      if (dbias) dbias[j] += g;
+      if (dweight) dweight[j]! += g * h;
+      if (dbias) dbias[j]! += g;
     }
     if (dx) {
       const k = rs / cols;
       for (let j = 0; j < cols; j++) {
         const h = (x[o + j]! - mu) * rs;
         const gh = dy[o + j]! * weight[j]!;
-        dx[o + j] += k * (cols * gh - sumG - h * sumGH);
+        dx[o + j]! += k * (cols * gh - sumG - h * sumGH);
       }
     }
   }

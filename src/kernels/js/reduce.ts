@@ -7,10 +7,10 @@ export function sumAxis(x: FloatArray, xOff: number, out: FloatArray, outOff: nu
     const oo = outOff + o * inner;
     for (let d = 0; d < dim; d++) {
       const xo = xOff + (o * dim + d) * inner;
-      for (let i = 0; i < inner; i++) out[oo + i] += x[xo + i]!;
+      for (let i = 0; i < inner; i++) out[oo + i]! += x[xo + i]!;
     }
   }
-  if (scale !== 1) for (let i = 0; i < outer * inner; i++) out[outOff + i] *= scale;
+  if (scale !== 1) for (let i = 0; i < outer * inner; i++) out[outOff + i]! *= scale;
 }
 
 export function sumAxisBackward(g: FloatArray, gOff: number, gx: FloatArray, gxOff: number, outer: number, dim: number, inner: number, scale: number): void {
@@ -18,7 +18,7 @@ export function sumAxisBackward(g: FloatArray, gOff: number, gx: FloatArray, gxO
     const go = gOff + o * inner;
     for (let d = 0; d < dim; d++) {
       const xo = gxOff + (o * dim + d) * inner;
-      for (let i = 0; i < inner; i++) gx[xo + i] += g[go + i]! * scale;
+      for (let i = 0; i < inner; i++) gx[xo + i]! += g[go + i]! * scale;
     }
   }
 }

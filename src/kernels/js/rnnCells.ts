@@ -39,16 +39,16 @@ export function gruCellBackward(
       const dzPre = d * (h[o + j]! - n) * z * (1 - z);
       const drPre = dnPre * gh[g + 2 * H + j]! * r * (1 - r);
       if (dgi) {
-        dgi[g + j] += drPre;
-        dgi[g + H + j] += dzPre;
-        dgi[g + 2 * H + j] += dnPre;
+        dgi[g + j]! += drPre;
+        dgi[g + H + j]! += dzPre;
+        dgi[g + 2 * H + j]! += dnPre;
       }
       if (dgh) {
-        dgh[g + j] += drPre;
-        dgh[g + H + j] += dzPre;
-        dgh[g + 2 * H + j] += dnPre * r;
+        dgh[g + j]! += drPre;
+        dgh[g + H + j]! += dzPre;
+        dgh[g + 2 * H + j]! += dnPre * r;
       }
-      if (dh) dh[o + j] += d * z;
+      if (dh) dh[o + j]! += d * z;
     }
   }
 }
@@ -98,12 +98,12 @@ export function lstmCellBackward(
       const dh = dhc[out + j]!;
       const dcTot = dhc[out + H + j]! + dh * og * (1 - tc * tc);
       if (dgates) {
-        dgates[g + j] += dcTot * gg * ig * (1 - ig);
-        dgates[g + H + j] += dcTot * c[o + j]! * fg * (1 - fg);
-        dgates[g + 2 * H + j] += dcTot * ig * (1 - gg * gg);
-        dgates[g + 3 * H + j] += dh * tc * og * (1 - og);
+        dgates[g + j]! += dcTot * gg * ig * (1 - ig);
+        dgates[g + H + j]! += dcTot * c[o + j]! * fg * (1 - fg);
+        dgates[g + 2 * H + j]! += dcTot * ig * (1 - gg * gg);
+        dgates[g + 3 * H + j]! += dh * tc * og * (1 - og);
       }
-      if (dc) dc[o + j] += dcTot * fg;
+      if (dc) dc[o + j]! += dcTot * fg;
     }
   }
 }

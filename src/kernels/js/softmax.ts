@@ -31,7 +31,7 @@ export function softmaxRows(x: FloatArray, out: FloatArray, rows: number, cols: 
       sum += e;
     }
     const inv = 1 / sum;
-    for (let j = 0; j < cols; j++) out[o + j] *= inv;
+    for (let j = 0; j < cols; j++) out[o + j]! *= inv;
   }
 }
 
@@ -58,7 +58,7 @@ export function softmaxBackwardRows(y: FloatArray, dy: FloatArray, dx: FloatArra
     const o = r * cols;
     let dot = 0;
     for (let j = 0; j < cols; j++) dot += y[o + j]! * dy[o + j]!;
-    for (let j = 0; j < cols; j++) dx[o + j] += y[o + j]! * (dy[o + j]! - dot);
+    for (let j = 0; j < cols; j++) dx[o + j]! += y[o + j]! * (dy[o + j]! - dot);
   }
 }
 
@@ -70,7 +70,7 @@ export function logSoftmaxBackwardRows(y: FloatArray, dy: FloatArray, dx: FloatA
     for (let j = 0; j < cols; j++) {
       const yv = y[o + j]!;
       if (yv === -Infinity) continue;
-      dx[o + j] += dy[o + j]! - Math.exp(yv) * sum;
+      dx[o + j]! += dy[o + j]! - Math.exp(yv) * sum;
     }
   }
 }

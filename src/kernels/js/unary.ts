@@ -33,21 +33,21 @@ export function unaryBackward(
   g: FloatArray, gOff: number, gx: FloatArray, gxOff: number, n: number,
 ): void {
   switch (op) {
-    case "exp": for (let i = 0; i < n; i++) gx[gxOff + i] += g[gOff + i]! * y[yOff + i]!; break;
-    case "log": for (let i = 0; i < n; i++) gx[gxOff + i] += g[gOff + i]! / x[xOff + i]!; break;
+    case "exp": for (let i = 0; i < n; i++) gx[gxOff + i]! += g[gOff + i]! * y[yOff + i]!; break;
+    case "log": for (let i = 0; i < n; i++) gx[gxOff + i]! += g[gOff + i]! / x[xOff + i]!; break;
     case "tanh":
-      for (let i = 0; i < n; i++) { const t = y[yOff + i]!; gx[gxOff + i] += g[gOff + i]! * (1 - t * t); }
+      for (let i = 0; i < n; i++) { const t = y[yOff + i]!; gx[gxOff + i]! += g[gOff + i]! * (1 - t * t); }
       break;
     case "sigmoid":
-      for (let i = 0; i < n; i++) { const s = y[yOff + i]!; gx[gxOff + i] += g[gOff + i]! * s * (1 - s); }
+      for (let i = 0; i < n; i++) { const s = y[yOff + i]!; gx[gxOff + i]! += g[gOff + i]! * s * (1 - s); }
       break;
-    case "relu": for (let i = 0; i < n; i++) if (x[xOff + i]! > 0) gx[gxOff + i] += g[gOff + i]!; break;
+    case "relu": for (let i = 0; i < n; i++) if (x[xOff + i]! > 0) gx[gxOff + i]! += g[gOff + i]!; break;
     case "gelu":
       for (let i = 0; i < n; i++) {
         const v = x[xOff + i]!;
         const cdf = 0.5 * (1 + erf(v * SQRT1_2));
         const pdf = INV_SQRT_2PI * Math.exp(-0.5 * v * v);
-        gx[gxOff + i] += g[gOff + i]! * (cdf + v * pdf);
+        gx[gxOff + i]! += g[gOff + i]! * (cdf + v * pdf);
       }
       break;
     case "geluTanh":
@@ -55,9 +55,9 @@ export function unaryBackward(
         const v = x[xOff + i]!;
         const t = Math.tanh(SQRT_2_OVER_PI * (v + GELU_C * v * v * v));
         const du = SQRT_2_OVER_PI * (1 + 3 * GELU_C * v * v);
-        gx[gxOff + i] += g[gOff + i]! * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du);
+        gx[gxOff + i]! += g[gOff + i]! * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du);
       }
       break;
-    case "square": for (let i = 0; i < n; i++) gx[gxOff + i] += 2 * g[gOff + i]! * x[xOff + i]!; break;
+    case "square": for (let i = 0; i < n; i++) gx[gxOff + i]! += 2 * g[gOff + i]! * x[xOff + i]!; break;
   }
 }

@@ -30,7 +30,7 @@ export function gatherRelative(x: Tensor, buckets: Int32Array, keys: number): Te
       for (let i = 0; i < T; i++) {
         const xo = (n * T + i) * R;
         const oo = (n * T + i) * keys;
-        for (let j = 0; j < keys; j++) gx[xo + buckets[i * keys + j]!] += g[oo + j]!;
+        for (let j = 0; j < keys; j++) gx[xo + buckets[i * keys + j]!]! += g[oo + j]!;
       }
     }
   });
@@ -47,7 +47,7 @@ export function scatterRelative(w: Tensor, buckets: Int32Array, numBuckets: numb
     for (let i = 0; i < T; i++) {
       const wo = (n * T + i) * S;
       const oo = (n * T + i) * numBuckets;
-      for (let j = 0; j < S; j++) O[oo + buckets[i * S + j]!] += W[wo + j]!;
+      for (let j = 0; j < S; j++) O[oo + buckets[i * S + j]!]! += W[wo + j]!;
     }
   }
   return record(out, [w], (g) => {
@@ -56,7 +56,7 @@ export function scatterRelative(w: Tensor, buckets: Int32Array, numBuckets: numb
       for (let i = 0; i < T; i++) {
         const wo = (n * T + i) * S;
         const oo = (n * T + i) * numBuckets;
-        for (let j = 0; j < S; j++) gw[wo + j] += g[oo + buckets[i * S + j]!]!;
+        for (let j = 0; j < S; j++) gw[wo + j]! += g[oo + buckets[i * S + j]!]!;
       }
     }
   });
