@@ -3,11 +3,30 @@
  * The CLI prints `message` as one red line and exits non-zero, never a stack trace.
  */
 export class UserError extends Error {
-  /** Process exit code the CLI uses for this error. */
+  /** Process exit code the CLI uses for this error (one of EXIT_CODES). */
   readonly exitCode: number;
-  constructor(message: string, exitCode = 1) {
+  constructor(message: string, exitCode: number = EXIT_CODES.user) {
     super(message);
     this.name = "UserError";
     this.exitCode = exitCode;
   }
 }
+
+/**
+ * The exit codes of attn (documented in README.md, "Exit codes"). 70 and 74 are sysexits.h's
+ * EX_SOFTWARE and EX_IOERR; 130 is the shell's 128 + SIGINT.
+ */
+export const EXIT_CODES = {
+  /** A mistake in what was given: config, flags, input files, paths (also read-only or wrong-type paths). */
+  user: 1,
+  /** The command exists but is not implemented yet. */
+  notImplemented: 2,
+  /** Training stopped on a NaN/Inf loss or gradient; the message names the checkpoint to use. */
+  nonFinite: 3,
+  /** A bug in attn (the stack trace is printed). */
+  internal: 70,
+  /** The disk failed under a correct command: full (ENOSPC), over quota, I/O error. */
+  io: 74,
+  /** Ctrl-C: training saved checkpoints/last and stopped. */
+  interrupted: 130,
+} as const;

@@ -1,13 +1,10 @@
-import { Linear } from "../nn/linear.js";
-import { uniform_ } from "../nn/init.js";
 import { Module } from "../nn/module.js";
-import { add, matmul, mul, mulScalar, reshape, sigmoid, softmax, square, sub, tanh } from "../ops/index.js";
-import type { Rng } from "../tensor/rng.js";
+import { matmul, mul, reshape } from "../ops/index.js";
 import { shapeError } from "../tensor/shape.js";
-import { Tensor } from "../tensor/tensor.js";
-import type { AttentionScore } from "./score.js";
-
-export type AttentionScope = "global" | "local-m" | "local-p";
+import type { Tensor } from "../tensor/tensor.js";
+import type { Normalizer } from "./normalizer.js";
+import type { ParameterOwner, Scope } from "./scope.js";
+import { type AttentionScore, noCoverage } from "./score.js";
 
 /**
  * The encoder side of attention for one batch, prepared once per sentence: one row per sentence,
@@ -29,12 +26,19 @@ export interface AttentionMemory {
    * and values.
    */
   extra?: Tensor[];
+  /**
+   * Copy attention (models/copy.ts; See et al. 2017 §2.2): the output-vocabulary id of each source
+   * position [B·S] — the target-vocabulary id of the source token, or an extended id V + k for
+   * the k-th distinct source word outside the target vocabulary — and the size of that extended
+   * vocabulary (V plus the most such words of a sentence in the batch).
+   */
+  copy?: { ids: Int32Array; size: number };
 }
 
 export interface AttentionOutput {
   /** Context vector c_t = Σ_s a_t(s) k_s, [N, Dk]. */
   context: Tensor;
-  /** Attention weights a_t [N, S]; each row sums to 1 over the allowed positions. */
+  /** Attention weights a_t [N, S]; each row sums to 1 over the allowed positions (less with local-p's "paper" form). */
   weights: Tensor;
 }
 
@@ -66,50 +70,58 @@ export function repeatMaskRows(mask: Uint8Array, width: number, g: number): Uint
   return out;
 }
 
-/** Per-sentence lengths [B] as per-row lengths [G·B]. */
-function repeatLengths(lengths: Int32Array, g: number): Int32Array {
-  if (g === 1) return lengths;
-  const out = new Int32Array(lengths.length * g);
-  for (let r = 0; r < out.length; r++) out[r] = lengths[Math.floor(r / g)]!;
-  return out;
-}
+/**
+ * What a recurrent decoder attends with: the composed Attention below, or multi-head
+ * cross-attention (the "multihead" score). `prepare` runs once per batch on the encoder outputs;
+ * `attend` once per decoder step, query [N, Dq] with N = G·B rows (row r reads sentence ⌊r / G⌋).
+ */
+export type DecoderAttention = Module & {
+  /** Size of the context vector attend() returns. */
+  readonly contextSize: number;
+  prepare(keys: Tensor, padMask: Uint8Array, lengths: Int32Array): AttentionMemory;
+  /**
+   * Context [N, contextSize] and weights [N, S]; weights may be null when `opts.weights` is false.
+   * `opts.coverage` [N, S]: each row's running sum of past weights, for scores built with coverage.
+   */
+  attend(query: Tensor, memory: AttentionMemory, step: number, opts?: AttendOptions): { context: Tensor; weights: Tensor | null };
+};
 
-export interface AttentionOptions {
-  scope: AttentionScope;
-  /** Half-width D of local windows. */
-  window: number;
-  /** Hidden size of the local-p position predictor. */
-  size: number;
+/** Per-step options of DecoderAttention.attend. */
+export interface AttendOptions {
+  /** Whether the caller reads the weights (default true). */
+  weights?: boolean;
+  /** Coverage c_t [N, S] = Σ_{t'<t} a_{t'} (See et al. 2017 eq. 11), or null/absent (zeros) — scores built with coverage only. */
+  coverage?: Tensor | null;
 }
 
 /**
- * Attention of a recurrent decoder over encoder outputs: a score (how a query matches a key)
- * composed with a scope (which positions may be attended) and a masked softmax.
- *  - global: every real source position (Bahdanau et al. 2014; Luong et al. 2015 §3.1).
- *  - local-m: the window [t − D, t + D] around the monotonic position p_t = t (Luong §3.2).
- *  - local-p: p_t = S·sigmoid(v_pᵀ tanh(W_p h_t)) (Luong eq. 9) with S the sentence's length, the
- *    window [p_t − D, p_t + D] and a Gaussian of σ = D/2 around p_t (eq. 10). We apply the Gaussian
- *    inside the softmax, softmax(e_s − (s − p_t)²/2σ²), i.e. Luong's align·Gaussian renormalised,
- *    so the weights stay a distribution (rows sum to 1) and dumps are comparable across scopes.
+ * Attention of a recurrent decoder over encoder outputs, composed of three strategies from the
+ * registry (registry.ts):
+ *  - a score: how a query matches each key (energies e_t,s);
+ *  - a scope: which positions may be attended (global, local-m, local-p; scope.ts);
+ *  - a normaliser: how the allowed energies become weights a_t (softmax, sparsemax, entmax,
+ *    optionally over the top-k only; normalizer.ts).
+ * c_t = Σ_s a_t(s) k_s. Parameter names: score.*, the scope's (position_proj.weight, position_v)
+ * and normalizer.* (a learned entmax α: normalizer.pre_alpha).
  */
 export class Attention extends Module {
   readonly score: AttentionScore;
-  readonly scope: AttentionScope;
-  readonly window: number;
-  readonly positionProj: Linear | null = null;
-  readonly positionV: Tensor | null = null;
+  readonly scope: Scope;
+  readonly normalizer: Normalizer;
 
-  constructor(score: AttentionScore, queryDim: number, opts: AttentionOptions, rng: Rng) {
+  /**
+   * @param createScope builds the scope, registering its parameters on this module
+   * @param keyDim size Dk of the keys (the context size)
+   */
+  constructor(score: AttentionScore, createScope: (owner: ParameterOwner) => Scope, normalizer: Normalizer, readonly keyDim: number) {
     super();
     this.score = this.module("score", score);
-    this.scope = opts.scope;
-    this.window = opts.window;
-    if (opts.scope === "local-p") {
-      if (opts.window < 1) throw new Error("Attention: local-p needs a window of at least 1 (σ = D/2)");
-      this.positionProj = this.module("position_proj", new Linear(queryDim, opts.size, rng, { bias: false }));
-      const bound = 1 / Math.sqrt(opts.size);
-      this.positionV = this.param("position_v", uniform_(Tensor.zeros([opts.size, 1]), rng, -bound, bound));
-    }
+    this.scope = createScope({ param: (name, t) => this.param(name, t), module: (name, m) => this.module(name, m) });
+    this.normalizer = this.module("normalizer", normalizer);
+  }
+
+  get contextSize(): number {
+    return this.keyDim;
   }
 
   /** Precompute the key side once per batch. keys [B, S, Dk], padMask [B·S] (1 = pad), lengths [B]. */
@@ -123,50 +135,22 @@ export class Attention extends Module {
   /**
    * Attend with query [N, Dq] at decoder step `step` (0-based; used by local-m). N = G·B: row r
    * reads sentence ⌊r / G⌋ of the memory (G = 1 in training and greedy decoding). The weights
-   * are needed for the context anyway, so `opts.weights` (see MultiheadCrossAttention) changes nothing.
+   * are needed for the context anyway, so `opts.weights` changes nothing. `opts.coverage` [N, S]
+   * goes to the score (scores built with coverage only).
    */
-  attend(query: Tensor, memory: AttentionMemory, step: number, _opts: { weights?: boolean } = {}): AttentionOutput {
+  attend(query: Tensor, memory: AttentionMemory, step: number, opts: AttendOptions = {}): AttentionOutput {
     const [B, S, Dk] = memory.keys.shape as [number, number, number];
     const N = query.shape[0]!;
     const G = rowsPerSentence(N, B, "Attention.attend");
-    let energies = this.score.energies(query, memory.prepared);
-    let mask = repeatMaskRows(memory.padMask, S, G);
-    if (this.scope !== "global") {
-      const padMask = mask;
-      const lengths = repeatLengths(memory.lengths, G);
-      const centres = new Float64Array(N);
-      if (this.scope === "local-m") {
-        for (let r = 0; r < N; r++) centres[r] = Math.min(step, lengths[r]! - 1);
-      } else {
-        // p_t = S_b · sigmoid(v_pᵀ tanh(W_p h_t)), [N, 1]
-        const gate = sigmoid(matmul(tanh(this.positionProj!.forward(query)), this.positionV!));
-        const lengthsT = Tensor.zeros([N, 1]);
-        for (let r = 0; r < N; r++) lengthsT.data[r] = lengths[r]!;
-        const p = mul(gate, lengthsT);
-        for (let r = 0; r < N; r++) centres[r] = Math.min(Math.round(p.data[r]!), lengths[r]! - 1);
-        const positions = Tensor.zeros([N, S]);
-        for (let r = 0; r < N; r++) for (let s = 0; s < S; s++) positions.data[r * S + s] = s;
-        const sigma = this.window / 2;
-        energies = add(energies, mulScalar(square(sub(positions, p)), -1 / (2 * sigma * sigma)));
-      }
-      mask = windowMask(padMask, lengths, centres, S, this.window);
-    }
-    const weights = softmax(energies, mask);
+    const coverage = opts.coverage ?? null;
+    if (coverage && !this.score.readsCoverage) throw noCoverage(this.score.kind);
+    const energies = coverage ? this.score.energies(query, memory.prepared, coverage) : this.score.energies(query, memory.prepared);
+    const scoped = this.scope.restrict({ energies, query, padMask: repeatMaskRows(memory.padMask, S, G), memory, rows: G, step });
+    const normalised = this.normalizer.weights(scoped.energies, scoped.mask);
+    // A factor after the normaliser (local-p as in Luong et al. 2015 eq. 10): rows no longer sum to 1.
+    const weights = scoped.factor ? mul(normalised, scoped.factor) : normalised;
     // [B, G, S] · [B, S, Dk]: each sentence's G rows average its keys.
     const context = reshape(matmul(reshape(weights, [B, G, S]), memory.keys), [N, Dk]);
     return { context, weights };
   }
-}
-
-/** Padding mask plus everything outside [centre − D, centre + D] masked. */
-function windowMask(padMask: Uint8Array, lengths: Int32Array, centres: Float64Array, S: number, D: number): Uint8Array {
-  const mask = new Uint8Array(padMask.length);
-  const B = lengths.length;
-  for (let b = 0; b < B; b++) {
-    const c = Math.max(0, centres[b]!);
-    for (let s = 0; s < S; s++) {
-      mask[b * S + s] = padMask[b * S + s] || s < c - D || s > c + D ? 1 : 0;
-    }
-  }
-  return mask;
 }

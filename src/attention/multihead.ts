@@ -1,15 +1,19 @@
 import { xavierUniform_ } from "../nn/init.js";
 import { Linear } from "../nn/linear.js";
 import { Module } from "../nn/module.js";
-import { RelativeBias } from "../nn/positions/relativeBias.js";
+import { AlibiBias } from "../nn/positions/alibi.js";
+import { RelativeBias, type T5Bucketing } from "../nn/positions/relativeBias.js";
 import { ShawRelativePositions } from "../nn/positions/shaw.js";
 import { isGradEnabled, needsGrad } from "../autograd/tape.js";
-import { add, dropout, gatherRows, matmul, mulScalar, reshape, slice, softmax, split, transpose } from "../ops/index.js";
+import { add, dropout, gatherRows, matmul, mulScalar, reshape, rotary, slice, split, transpose } from "../ops/index.js";
 import type { Rng } from "../tensor/rng.js";
 import { shapeError } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import { AdaptiveSpan, type AdaptiveSpanOptions } from "./adaptiveSpan.js";
 import { rowsPerSentence } from "./attention.js";
 import { KeyValueCache } from "./multiheadCache.js";
+import type { Normalizer } from "./normalizer.js";
+import { SoftmaxNormalizer } from "./normalizers/softmax.js";
 import { attentionMask, causalMask, scaledDotProductAttention } from "./scaledDotProduct.js";
 
 export interface MultiheadAttentionOptions {
@@ -22,10 +26,24 @@ export interface MultiheadAttentionOptions {
   vdim?: number;
   /** Shaw et al. 2018 relative position representations clipped at ±maxDistance (submodule `relative`). */
   relative?: { maxDistance: number } | null;
-  /** A learned per-head bias by clipped relative distance, T5-style (submodule `relative_attention_bias`). */
-  relativeBias?: { maxDistance: number } | null;
+  /**
+   * A learned per-head bias by relative distance (submodule `relative_attention_bias`): clipped at
+   * ±maxDistance, or T5's logarithmic buckets up to maxDistance with `t5`.
+   */
+  relativeBias?: { maxDistance: number; t5?: T5Bucketing | null } | null;
+  /** Rotary position embeddings (Su et al. 2021) on the projected queries and keys of each head; no parameters. */
+  rotary?: boolean;
+  /** ALiBi (Press et al. 2022): −m_h·|i − j| added to head h's scores; no parameters. */
+  alibi?: boolean;
+  /** Adaptive attention span (Sukhbaatar et al. 2019), submodule `adaptive_span` (current_val [heads]). */
+  adaptiveSpan?: AdaptiveSpanOptions | null;
   /** Stream of the dropout masks (default: a fork of `rng`); pass a shared one to save it with a model. */
   dropoutRng?: Rng;
+  /**
+   * How each head's scores become weights (registry.ts createNormalizer; default softmax, as
+   * PyTorch). Submodule `normalizer` (a learned entmax α: normalizer.pre_alpha [heads]).
+   */
+  normalizer?: Normalizer;
 }
 
 /** Projected keys and values [B, S, E] (heads not split). */
@@ -87,8 +105,13 @@ export class MultiheadAttention extends Module {
   readonly outProj: Linear;
   readonly relative: ShawRelativePositions | null;
   readonly relativeBias: RelativeBias | null;
+  /** Rotate queries and keys by their positions (RoFormer). */
+  readonly rotary: boolean;
+  readonly alibi: AlibiBias | null;
+  readonly adaptiveSpan: AdaptiveSpan | null;
   readonly dropoutP: number;
   readonly dropoutRng: Rng;
+  readonly normalizer: Normalizer;
 
   constructor(readonly embedDim: number, readonly numHeads: number, rng: Rng, opts: MultiheadAttentionOptions = {}) {
     super();
@@ -114,7 +137,12 @@ export class MultiheadAttention extends Module {
     this.outProj = this.module("out_proj", new Linear(E, E, rng, { bias }));
     this.outProj.bias?.data.fill(0);
     this.relative = opts.relative ? this.module("relative", new ShawRelativePositions(this.headDim, opts.relative.maxDistance, rng)) : null;
-    this.relativeBias = opts.relativeBias ? this.module("relative_attention_bias", new RelativeBias(numHeads, opts.relativeBias.maxDistance)) : null;
+    this.relativeBias = opts.relativeBias ? this.module("relative_attention_bias", new RelativeBias(numHeads, opts.relativeBias.maxDistance, opts.relativeBias.t5 ?? null)) : null;
+    this.normalizer = this.module("normalizer", opts.normalizer ?? new SoftmaxNormalizer());
+    this.rotary = opts.rotary ?? false;
+    if (this.rotary && this.headDim % 2 !== 0) throw new Error(`MultiheadAttention: rotary positions rotate pairs of features, so the head size ${this.headDim} must be even`);
+    this.alibi = opts.alibi ? new AlibiBias(numHeads) : null;
+    this.adaptiveSpan = opts.adaptiveSpan ? this.module("adaptive_span", new AdaptiveSpan(numHeads, opts.adaptiveSpan)) : null;
   }
 
   /**
@@ -179,7 +207,7 @@ export class MultiheadAttention extends Module {
     }
     const [N, T, E] = query.shape as [number, number, number];
     const G = rowsPerSentence(N, B, "MultiheadAttention.attendMemory");
-    if (G > 1 && (this.relative || this.relativeBias)) throw new Error("MultiheadAttention.attendMemory: relative positions need one query row per sentence");
+    if (G > 1 && this.usesPositions) throw new Error("MultiheadAttention.attendMemory: positions inside attention need one query row per sentence");
     const q = reshape(this.project(query, 0, 1), [B, G * T, E]);
     const r = this.attendHeads(splitHeads(q, H), reshape(memory.key, [B * H, S, d]), reshape(memory.value, [B * H, S, d]), B, G * T, S, {
       mask: sharedAttentionMask(B, H, G * T, S, opts.keyPaddingMask ?? null),
@@ -214,8 +242,10 @@ export class MultiheadAttention extends Module {
     if (cache.rows !== N || cache.heads !== H || cache.headDim !== this.headDim) {
       throw new Error(`MultiheadAttention.step: the cache holds ${cache.rows} rows × ${cache.heads} heads of ${cache.headDim}, x has ${N} rows (${H} heads of ${this.headDim})`);
     }
-    const qkv = this.project(x, 0, 3); // [N, T, 3E]: q | k | v
     const start = cache.length;
+    // [N, T, 3E]: q | k | v; rotary positions turn the new queries and keys (cached rotated).
+    const packed = this.project(x, 0, 3);
+    const qkv = this.rotary ? rotary(packed, this.headDim, start, 2 * E) : packed;
     cache.append(qkv, E, 2 * E);
     const S = cache.length;
     const r = this.attendHeads(queryHeads(qkv, H, this.headDim), cache, null, N, T, S, {
@@ -248,16 +278,21 @@ export class MultiheadAttention extends Module {
       throw shapeError("MultiheadAttention", "query, key and value batch / key and value lengths differ", q.shape, kv.key.shape, kv.value.shape);
     }
     const H = this.numHeads;
+    const queryStart = opts.queryStart ?? S - T;
+    if (this.rotary) {
+      q = rotary(q, this.headDim, queryStart);
+      kv = { key: rotary(kv.key, this.headDim, 0), value: kv.value };
+    }
     const r = this.attendHeads(splitHeads(q, H), splitHeads(kv.key, H), splitHeads(kv.value, H), B, T, S, {
       mask: attentionMask(B, H, T, S, opts.keyPaddingMask, opts.attnMask),
-      queryStart: opts.queryStart ?? S - T,
+      queryStart,
     });
     return { output: this.outProj.forward(mergeHeads(r.heads, B)), weights: reshape(r.weights, [B, H, T, S]) };
   }
 
   /**
-   * Scaled dot-product attention of queries qh [B·H, T, d] (relative position terms and dropout
-   * included) over keys/values given either as tensors [B·H, S, d] or as a KeyValueCache
+   * Scaled dot-product attention of queries qh [B·H, T, d] (relative position terms, the
+   * normaliser and dropout included) over keys/values given either as tensors [B·H, S, d] or as a KeyValueCache
    * (values null): heads [B·H, T, d] and weights [B·H, T, S] (before dropout).
    */
   private attendHeads(
@@ -274,20 +309,32 @@ export class MultiheadAttention extends Module {
       const bias = this.relativeBias.forward(B, T, S, opts.queryStart);
       scoreBias = scoreBias ? add(scoreBias, bias) : bias;
     }
+    if (this.alibi) {
+      const bias = this.alibi.forward(B, T, S, opts.queryStart);
+      scoreBias = scoreBias ? add(scoreBias, bias) : bias;
+    }
+    const span = this.adaptiveSpan;
+    const reweight = span ? (w: Tensor) => span.apply(w, opts.queryStart) : null;
     const drop = this.dropoutP > 0 ? { p: this.dropoutP, rng: this.dropoutRng, training: this.training } : null;
     let r: { output: Tensor; weights: Tensor; applied: Tensor };
     if (keys instanceof KeyValueCache) {
       // The same steps as scaledDotProductAttention, reading keys and values in the cache.
       let scores = mulScalar(keys.scores(qh), 1 / Math.sqrt(this.headDim));
       if (scoreBias) scores = add(scores, scoreBias);
-      const weights = softmax(scores, opts.mask);
+      const normalised = this.normalizer.weights(scores, opts.mask, T);
+      const weights = reweight ? reweight(normalised) : normalised;
       const applied = drop ? dropout(weights, drop.p, drop.rng, drop.training) : weights;
       r = { output: keys.context(applied), weights, applied };
     } else {
-      r = scaledDotProductAttention(qh, keys, values!, opts.mask, { scoreBias, dropout: drop });
+      r = scaledDotProductAttention(qh, keys, values!, opts.mask, { scoreBias, dropout: drop, normalizer: this.normalizer, reweight });
     }
     const heads = this.relative && buckets ? add(r.output, this.relative.valueTerm(r.applied, buckets)) : r.output;
     return { heads, weights: r.weights };
+  }
+
+  /** Whether positions enter inside the attention (relative terms, rotary, ALiBi, adaptive span). */
+  get usesPositions(): boolean {
+    return Boolean(this.relative || this.relativeBias || this.rotary || this.alibi || this.adaptiveSpan);
   }
 
   private checkInput(name: string, x: Tensor, features: number): void {

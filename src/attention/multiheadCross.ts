@@ -4,6 +4,7 @@ import type { Rng } from "../tensor/rng.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { AttentionMemory } from "./attention.js";
 import { MultiheadAttention } from "./multihead.js";
+import type { Normalizer } from "./normalizer.js";
 
 /**
  * Multi-head cross-attention for a recurrent decoder (the "multihead" score): the decoder state
@@ -15,14 +16,14 @@ import { MultiheadAttention } from "./multihead.js";
  * beam hypotheses attend to their sentence's row (MultiheadAttention.attendMemory).
  * The weights reported per step are the heads' average (computed only when asked for). Parameters: mha.q_proj_weight,
  * mha.k_proj_weight, mha.v_proj_weight, mha.in_proj_bias, mha.out_proj.* (mha.in_proj_weight when
- * the encoder size equals E).
+ * the encoder size equals E), and mha.normalizer.* for a learned entmax α.
  */
 export class MultiheadCrossAttention extends Module {
   readonly mha: MultiheadAttention;
 
-  constructor(queryDim: number, keyDim: number, heads: number, rng: Rng, opts: { dropout: number; dropoutRng: Rng }) {
+  constructor(queryDim: number, keyDim: number, heads: number, rng: Rng, opts: { dropout: number; dropoutRng: Rng; normalizer?: Normalizer }) {
     super();
-    this.mha = this.module("mha", new MultiheadAttention(queryDim, heads, rng, { kdim: keyDim, vdim: keyDim, dropout: opts.dropout, dropoutRng: opts.dropoutRng }));
+    this.mha = this.module("mha", new MultiheadAttention(queryDim, heads, rng, { kdim: keyDim, vdim: keyDim, dropout: opts.dropout, dropoutRng: opts.dropoutRng, normalizer: opts.normalizer }));
   }
 
   /** Size of the context vector (= the query size). */

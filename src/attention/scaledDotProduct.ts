@@ -2,6 +2,7 @@ import { add, dropout, matmul, mulScalar, softmax } from "../ops/index.js";
 import type { Rng } from "../tensor/rng.js";
 import { shapeError } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
+import type { Normalizer } from "./normalizer.js";
 
 /** Dropout on attention weights: active only when `training` (Vaswani et al. 2017 §5.4 applies it to sublayers; PyTorch also to the weights). */
 export interface AttentionDropout {
@@ -17,19 +18,30 @@ export interface ScaledDotProductOptions {
    */
   scoreBias?: Tensor | null;
   dropout?: AttentionDropout | null;
+  /**
+   * How the scores become weights (default softmax). A normaliser with one α per head reads
+   * N = batch·heads rows in head order (row n belongs to head n mod heads).
+   */
+  normalizer?: Normalizer | null;
+  /**
+   * Applied to the normalised weights before dropout, e.g. the adaptive-span mask and
+   * renormalisation (Sukhbaatar et al. 2019); `weights` in the result are its output.
+   */
+  reweight?: ((weights: Tensor) => Tensor) | null;
 }
 
 export interface ScaledDotProductResult {
-  /** softmax(scores) V, [N, T, dv]. */
+  /** normalise(scores) V, [N, T, dv]. */
   output: Tensor;
-  /** The attention distribution softmax(scores), [N, T, S] (before dropout). */
+  /** The attention distribution normalise(scores), [N, T, S] (before dropout). */
   weights: Tensor;
   /** The weights actually multiplied with V: `weights` after dropout (the same tensor without it). */
   applied: Tensor;
 }
 
 /**
- * Scaled dot-product attention (Vaswani et al. 2017, eq. 1): softmax(QKᵀ/√d + bias) V.
+ * Scaled dot-product attention (Vaswani et al. 2017, eq. 1): softmax(QKᵀ/√d + bias) V, or another
+ * normaliser in place of the softmax (normalizer.ts).
  *  - q [N, T, d], k [N, S, d], v [N, S, dv] (N = batch·heads)
  *  - mask: [N·T·S] entries, 1 = masked out (PyTorch's bool convention); masked positions get
  *    exactly zero weight and a fully masked row gives zero weights and a zero output, not NaN.
@@ -42,7 +54,8 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, mask:
   const d = q.shape[2]!;
   let scores = mulScalar(matmul(q, k, { transB: true }), 1 / Math.sqrt(d));
   if (opts.scoreBias) scores = add(scores, opts.scoreBias);
-  const weights = softmax(scores, mask);
+  const normalised = opts.normalizer ? opts.normalizer.weights(scores, mask, q.shape[1]!) : softmax(scores, mask);
+  const weights = opts.reweight ? opts.reweight(normalised) : normalised;
   const drop = opts.dropout;
   const applied = drop ? dropout(weights, drop.p, drop.rng, drop.training) : weights;
   return { output: matmul(applied, v), weights, applied };

@@ -14,13 +14,27 @@ export abstract class AttentionScore extends Module {
   /** Registry name of the score, e.g. "additive". */
   abstract readonly kind: string;
 
+  /** Whether energies() reads a coverage vector (built with ScoreOptions.coverage). */
+  get readsCoverage(): boolean {
+    return false;
+  }
+
   /** Per-sentence precomputation over the keys (identity for dot-style scores). */
   prepareKeys(keys: Tensor): Tensor {
     return keys;
   }
 
-  /** Unnormalised energies e[r, s] of each query row against its sentence's prepared keys. */
-  abstract energies(query: Tensor, preparedKeys: Tensor): Tensor;
+  /**
+   * Unnormalised energies e[r, s] of each query row against its sentence's prepared keys.
+   * `coverage` [N, S] (scores built with ScoreOptions.coverage only): each row's running sum of
+   * its past attention weights, fed into the score; null or absent counts as zeros.
+   */
+  abstract energies(query: Tensor, preparedKeys: Tensor, coverage?: Tensor | null): Tensor;
+}
+
+/** The error of a score asked to read coverage it was not built for. */
+export function noCoverage(kind: string): Error {
+  return new Error(`attention score "${kind}" was built without coverage (ScoreOptions.coverage); it cannot read a coverage vector`);
 }
 
 /** Options every score constructor receives from the config. */
@@ -29,4 +43,6 @@ export interface ScoreOptions {
   size: number;
   /** Rank r of the low-rank bilinear score. */
   rank: number;
+  /** Give the score a coverage weight w_c (scores whose registry entry has `coverage` only). */
+  coverage?: boolean;
 }

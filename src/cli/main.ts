@@ -1,10 +1,11 @@
 import { Command, CommanderError } from "commander";
-import { reportError } from "./run.js";
+import { reportError, reportStdoutErrors } from "./run.js";
 import { registerTrain } from "./commands/train.js";
 import { registerTranslate } from "./commands/translate.js";
 import { registerDumpAttention } from "./commands/dumpAttention.js";
 import { registerData } from "./commands/data.js";
 import { registerEval } from "./commands/eval.js";
+import { registerAlign } from "./commands/align.js";
 import { ATTN_VERSION } from "../version.js";
 import { applyKernelChoice, applyThreadChoice } from "./kernelChoice.js";
 
@@ -23,11 +24,13 @@ export function buildProgram(): Command {
   registerDumpAttention(program);
   registerData(program);
   registerEval(program);
+  registerAlign(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
+  reportStdoutErrors();
   try {
     applyKernelChoice();
     await program.parseAsync(argv);

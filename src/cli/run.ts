@@ -1,5 +1,6 @@
 import chalk from "chalk";
-import { UserError } from "../errors.js";
+import { EXIT_CODES, UserError } from "../errors.js";
+import { describeUnwrappedFsError, fsExitCode, fsUserError, isFsError } from "../fsErrors.js";
 
 /**
  * Wrap a command's action: user mistakes print one red line and exit non-zero (never a stack trace);
@@ -20,17 +21,29 @@ export function reportError(err: unknown): never {
     process.stderr.write(chalk.red(`error: ${err.message}`) + "\n");
     process.exit(err.exitCode);
   }
-  const e = err as { code?: string; message?: string; path?: string };
-  if (e && (e.code === "ENOENT" || e.code === "EACCES" || e.code === "EISDIR")) {
-    process.stderr.write(chalk.red(`error: ${e.message ?? String(err)}`) + "\n");
-    process.exit(1);
+  // A file-system fault no command wrapped with its own words (fsErrors.ts): still one line.
+  if (isFsError(err)) {
+    process.stderr.write(chalk.red(`error: ${describeUnwrappedFsError(err)}`) + "\n");
+    process.exit(fsExitCode(err));
   }
   process.stderr.write(chalk.red("internal error (a bug in attn, please report it):") + "\n");
   process.stderr.write(String((err as Error)?.stack ?? err) + "\n");
-  process.exit(70);
+  process.exit(EXIT_CODES.internal);
+}
+
+/**
+ * A failing stdout (a full disk behind `> file`) is reported like any other file-system fault,
+ * not as an unhandled 'error' event with a stack trace. A reader that stopped reading
+ * (`attn translate … | head -1`) is not an error.
+ */
+export function reportStdoutErrors(): void {
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    reportError(fsUserError(err, "write the output", "<stdout>"));
+  });
 }
 
 /** Exit code 2: the command exists but its implementation has not landed yet. */
 export function notImplemented(name: string): never {
-  throw new UserError(`'attn ${name}' is not implemented yet`, 2);
+  throw new UserError(`'attn ${name}' is not implemented yet`, EXIT_CODES.notImplemented);
 }

@@ -1,9 +1,11 @@
 import type { DataOptions } from "../data/dataset.js";
+import { positionLimit } from "./positionLimit.js";
 import type { Config } from "./schema.js";
 
-/** The data layer's options from a validated config (data, tokenizer and vocab sections). */
+/** The data layer's options from a validated config (data, tokenizer and vocab sections, and the model's length limit). */
 export function toDataOptions(c: Config): DataOptions {
   const d = c.data;
+  const limit = positionLimit(c.model);
   const side = (s: Config["tokenizer"]["source"]) => ({ kind: s.type, bpeVocabSize: s.vocabSize, bpeMinFrequency: s.minFrequency });
   return {
     ...(d.path !== undefined ? { path: d.path } : {}),
@@ -20,6 +22,8 @@ export function toDataOptions(c: Config): DataOptions {
     ...(d.maxSrcLen !== undefined ? { maxSrcLen: d.maxSrcLen } : {}),
     ...(d.maxTgtLen !== undefined ? { maxTgtLen: d.maxTgtLen } : {}),
     lengthFilter: d.lengthFilter,
+    ...(limit ? { modelMaxLen: limit.sentenceTokens } : {}),
+    ...(c.model.decoder.copy ? { copy: true } : {}),
     tokenizer: side(c.tokenizer.source),
     targetTokenizer: side(c.tokenizer.target),
     vocab: { minFreq: c.vocab.minFreq, ...(c.vocab.maxSize !== undefined ? { maxSize: c.vocab.maxSize } : {}), shared: c.vocab.shared },

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ALPHA_FLOOR, ALPHA_NORMALIZERS, DEFAULT_ALPHA, describeChoices, LOCAL_P_MODES, NORMALIZER_NAMES, NORMALIZER_REGISTRY, SCOPE_NAMES, SCOPE_REGISTRY, SCORE_NAMES, SCORE_REGISTRY } from "../attention/registry.js";
 
 /**
  * The one source of truth for attn's configuration: options, defaults, validation and the
@@ -6,8 +7,10 @@ import { z } from "zod";
  * an error naming its JSON path rather than a silently ignored option.
  */
 
-export const ATTENTION_SCORES = ["additive", "dot", "general", "bilinear", "concat", "scaled-dot", "multihead"] as const;
-export const ATTENTION_SCOPES = ["global", "local-m", "local-p"] as const;
+/** Attention choices come from the attention registry (src/attention/registry.ts), the single source of their names and summaries. */
+export const ATTENTION_SCORES = SCORE_NAMES;
+export const ATTENTION_SCOPES = SCOPE_NAMES;
+export const ATTENTION_NORMALIZERS = NORMALIZER_NAMES;
 export const ENCODER_TYPES = ["gru", "lstm", "transformer"] as const;
 export const DECODER_TYPES = ["none", "bahdanau", "luong", "transformer"] as const;
 export const TOKENIZERS = ["word", "char", "bpe", "space"] as const;
@@ -92,18 +95,45 @@ export const DecoderSchema = z
     bridge: z.enum(["none", "linear-tanh"]).default("linear-tanh").describe("How the encoder's final state initialises the decoder: zeros, or tanh(Linear(final states))."),
     inputFeeding: z.boolean().default(true).describe("Luong only: feed the previous attentional state h̃_{t-1} into the next step's input (Luong et al. 2015 §3.3)."),
     tieEmbeddings: z.boolean().default(false).describe("Share the target embedding matrix with the output projection (sizes must agree)."),
+    copy: z.boolean().default(false).describe("bahdanau, luong: copy attention (pointer-generator, See et al. 2017): P(w) = p_gen·P_vocab(w) + (1 − p_gen)·Σ_{j: src_j = w} a_t(j) with a learned p_gen = σ(w·[c_t; s_t; x_t] + b); source words outside the target vocabulary can be copied (extended ids per sentence, fed back as <unk>). Needs the softmax normaliser without topK and no label smoothing (docs/attention.md)."),
   })
   .describe("The decoder style and its sizes.");
 
+/** How scores become weights: the same four keys in model.attention and model.transformer (docs/attention.md). */
+const normalizerOptions = (which: string) => ({
+  normalizer: z.enum(ATTENTION_NORMALIZERS).default("softmax").describe(`How ${which} turns scores into weights — ${describeChoices(NORMALIZER_REGISTRY)}.`),
+  alpha: z.number().gt(1).optional().describe(`${ALPHA_NORMALIZERS.join(", ")} only: α > 1 (default ${DEFAULT_ALPHA}); near 1 it approaches softmax, 2 is sparsemax. With learnAlpha, the starting α of every head.`),
+  learnAlpha: z.boolean().default(false).describe(`${ALPHA_NORMALIZERS.join(", ")} only: learn α per head (Correia et al. 2019) as α = ${ALPHA_FLOOR} + softplus(a), a trained (checkpoint tensor \`…normalizer.pre_alpha\`); alpha must then be above ${ALPHA_FLOOR}.`),
+  topK: positiveInt().optional().describe("Keep only the k largest scores of each query among the allowed positions (ties: lowest position) and normalise over them; 1 = hard (argmax) attention. Default: all."),
+});
+
 export const AttentionSchema = z
   .strictObject({
-    score: z.enum(ATTENTION_SCORES).default("additive").describe("How a query is compared with each key: additive vᵀtanh(W₁q+W₂k), dot qᵀk, general qᵀWk, bilinear qᵀUVᵀk (low rank), concat vᵀtanh(W[q;k]), scaled-dot qᵀk/√d, multihead (multi-head scaled dot product with its own projections, heads from model.transformer)."),
-    scope: z.enum(ATTENTION_SCOPES).default("global").describe("global: all source positions; local-m: window [t−D, t+D]; local-p: predicted centre with a Gaussian (Luong et al. 2015 §3.2)."),
+    score: z.enum(ATTENTION_SCORES).default("additive").describe(`How a query is compared with each key — ${describeChoices(SCORE_REGISTRY)}.`),
+    scope: z.enum(ATTENTION_SCOPES).default("global").describe(`Which positions a query may attend to — ${describeChoices(SCOPE_REGISTRY)}.`),
     window: nonNegInt().default(5).describe("D, the half-width of the local window."),
+    localP: z
+      .enum(LOCAL_P_MODES)
+      .default("renormalised")
+      .describe("local-p only: where the Gaussian exp(−(s − p_t)²/2σ²) goes — renormalised: added (as its log) to the scores before the normaliser, so each row is a distribution; paper: multiplied with the normalised weights, exactly Luong et al. 2015 eq. 10 (rows sum to less than 1)."),
     size: positiveInt().default(128).describe("Hidden size of the additive/concat scorers."),
     rank: positiveInt().default(16).describe("Rank r of the low-rank bilinear score."),
+    coverage: z.boolean().default(false).describe(`Feed the running sum of past attention c_t = Σ_{t'<t} a_{t'} into the score, e_j = vᵀtanh(W₁q + W₂k_j + w_c c_t(j)) (Tu et al. 2016; See et al. 2017 eq. 11); scores ${SCORE_NAMES.filter((n) => SCORE_REGISTRY[n].coverage).join(", ")} only.`),
+    ...normalizerOptions("the recurrent decoder's attention (also the multihead score)"),
   })
   .describe("The attention mechanism of recurrent decoders (ignored by decoder type none).");
+
+/** model.transformer.positions: where a Transformer's position information comes from (docs/attention.md#positions). */
+export const TRANSFORMER_POSITIONS = ["sinusoidal", "learned", "relative", "rotary", "alibi", "t5"] as const;
+
+export const AdaptiveSpanSchema = z
+  .strictObject({
+    maxSpan: positiveInt().default(64).describe("Giving model.transformer.adaptiveSpan (even {}) turns on the adaptive attention span of Sukhbaatar et al. 2019 in every self-attention (Transformer encoder and decoder, hybrid layers): each head learns z ∈ [0, 1], its span z·maxSpan. maxSpan is L, the largest span, in positions (distance from the query)."),
+    ramp: positiveInt().default(32).describe("R, the width of the soft mask's ramp: m(x) = clamp((R + z·L − x)/R, 0, 1) over the distance x (the paper's R = 32)."),
+    lossWeight: z.number().nonnegative().default(2e-6).describe("λ of the span loss λ·L·mean over heads of z, added to the training loss of each self-attention layer (the paper's λ = 2·10⁻⁶)."),
+    init: z.number().min(0).max(1).default(0).describe("z of every head at the start (the span starts at init·L; 0 as the paper's code)."),
+  })
+  .describe("Adaptive span settings.");
 
 export const TransformerSchema = z
   .strictObject({
@@ -111,10 +141,19 @@ export const TransformerSchema = z
     ffSize: positiveInt().default(512).describe("Inner size of the position-wise feed-forward network."),
     normFirst: z.boolean().default(false).describe("Pre-norm (LayerNorm before each sublayer, Xiong et al. 2020) instead of the original post-norm."),
     activation: z.enum(["relu", "gelu"]).default("relu").describe("Feed-forward activation."),
-    positions: z.enum(["sinusoidal", "learned", "relative"]).default("sinusoidal").describe("Position information: sinusoidal (Vaswani et al. 2017 §3.5), learned absolute embeddings, or relative position representations in every self-attention (Shaw et al. 2018)."),
+    positions: z
+      .enum(TRANSFORMER_POSITIONS)
+      .default("sinusoidal")
+      .describe(
+        "Position information: sinusoidal (Vaswani et al. 2017 §3.5) or learned absolute embeddings added to the embeddings; or inside every self-attention: relative (Shaw et al. 2018), rotary (queries and keys rotated per head, Su et al. 2021), alibi (−m_h·|i−j| added to the scores, Press et al. 2022), t5 (a learned bias per head and logarithmic distance bucket, Raffel et al. 2020). Cross-attention gets none. docs/attention.md#positions.",
+      ),
     maxRelativeDistance: positiveInt().default(8).describe("relative: clipping distance k of relative positions."),
-    maxPositions: positiveInt().default(256).describe("Longest sequence the position tables cover (learned, sinusoidal)."),
+    t5Buckets: z.number().int().min(4).default(32).describe("t5: distance buckets per head (T5's relative_attention_num_buckets): the encoder gives half to each direction; the first half of a direction's buckets are exact distances, the rest logarithmic up to t5MaxDistance."),
+    t5MaxDistance: positiveInt().default(128).describe("t5: distances from this on share the last bucket (T5's relative_attention_max_distance); must exceed t5Buckets / 2."),
+    maxPositions: positiveInt().default(256).describe("learned: rows of the position tables, so sources and targets of at most maxPositions − 1 tokens (training and validation pairs over it are dropped and counted) and decoding.maxLen ≤ maxPositions. The other positions have no length limit."),
+    adaptiveSpan: AdaptiveSpanSchema.optional().describe("Adaptive attention span (Sukhbaatar et al. 2019) in every self-attention (Transformer encoder and decoder, hybrid encoder layers): each head learns a span z·maxSpan, z ∈ [0, 1]. Absent: every head attends over all positions."),
     dropout: prob().default(0.1).describe("Dropout in attention weights, after sublayers and on embeddings."),
+    ...normalizerOptions("every Transformer attention (encoder self, decoder self, cross; the hybrid encoder layers too)"),
   })
   .describe("Settings of Transformer layers (model.encoder.type / model.decoder.type \"transformer\", the hybrid encoder layers, and the multihead score). d_model is model.encoder.hiddenSize.");
 
@@ -152,6 +191,7 @@ export const TrainingSchema = z
     labelSmoothing: z.number().min(0).lt(1).optional().describe("Label smoothing ε of the cross-entropy (default: 0.1 for the Transformer, as in Vaswani et al. 2017 §5.4; 0 for recurrent models)."),
     schedule: ScheduleSchema.prefault({}),
     scheduledSampling: z.number().min(0).max(1).default(0).describe("Probability of feeding the model's own previous prediction instead of the gold token (Bengio et al. 2015); 0 = pure teacher forcing."),
+    coverageLoss: z.number().nonnegative().default(0).describe("λ of the coverage loss (See et al. 2017 eq. 12): λ·Σ_t Σ_j min(a_t(j), c_t(j)) added to the training loss, per target token like the cross-entropy; needs model.attention.coverage. Validation loss stays the cross-entropy alone."),
     maxSteps: positiveInt().optional().describe("Stop after this many optimizer steps."),
     maxEpochs: positiveInt().default(20).describe("Stop after this many passes over the training data."),
     maxMinutes: z.number().positive().optional().describe("Stop after this much wall-clock time."),
@@ -164,7 +204,7 @@ export const TrainingSchema = z
         patience: nonNegInt().default(0).describe("Stop after this many validations without improvement; 0 = never stop early."),
       })
       .prefault({}),
-    logEvery: positiveInt().default(50).describe("Append a training line to metrics.jsonl every this many steps."),
+    logEvery: positiveInt().default(50).describe("Append a training line to metrics.jsonl every this many steps (and, when stderr is not a terminal, print a progress line; docs/training.md)."),
   })
   .describe("The training loop.");
 
@@ -173,6 +213,7 @@ export const DecodingSchema = z
     beam: positiveInt().default(1).describe("Beam size; 1 is greedy."),
     maxLen: positiveInt().default(100).describe("Maximum output length in tokens."),
     lengthPenalty: z.number().nonnegative().default(0).describe("α of the GNMT length penalty ((5+|y|)/6)^α; 0 = none."),
+    coveragePenalty: z.number().nonnegative().default(0).describe("β of the GNMT coverage penalty (Wu et al. 2016 eq. 14): β·Σ_j log(min(Σ_t a_t(j), 1)) over the source words j (not </s>) added to a finished hypothesis's score when beam search ranks them; 0 = none. Needs a decoder with attention."),
   })
   .describe("Defaults for translate and validation decoding.");
 

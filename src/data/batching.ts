@@ -10,11 +10,14 @@ import { PAD } from "./vocab.js";
 /**
  * One encoded pair. `src` ends with </s>; `tgt` is [<s>, ..., </s>], so the decoder's input is
  * tgt[:-1] and its expected output tgt[1:]. `index` is the pair's position in its split.
+ * With copy attention (data/copyVocab.ts) `copy` holds the source's copy ids and words outside the
+ * target vocabulary, and `tgt` is in the sentence's extended vocabulary (ids ≥ V for copied words).
  */
 export interface Example {
   src: Int32Array;
   tgt: Int32Array;
   index: number;
+  copy?: { ids: Int32Array; oov: readonly string[] };
 }
 
 /**
@@ -38,6 +41,11 @@ export interface Batch {
   tgtTokens: number;
   /** Example.index of each row, to put outputs back in corpus order. */
   indices: Int32Array;
+  /**
+   * Copy attention (examples with `copy`): the copy ids [batchSize * srcLen] (−1 at padding) and
+   * the most out-of-vocabulary source words of a row; tgtIn/tgtOut are then in extended ids.
+   */
+  copy?: { ids: Int32Array; oov: number };
 }
 
 /** A config's `training.batching` section (or the eval settings). */
@@ -153,7 +161,21 @@ export function collate(examples: readonly Example[], positions: readonly number
     b.tgtTokens += n;
     b.indices[r] = e.index;
   });
+  if (rows.some((e) => e.copy)) b.copy = collateCopy(rows, srcLen);
   return b;
+}
+
+/** The batch's copy ids (−1 at padding) and its largest out-of-vocabulary count; every example needs `copy`. */
+export function collateCopy(rows: readonly Pick<Example, "src" | "copy" | "index">[], srcLen: number): { ids: Int32Array; oov: number } {
+  const ids = new Int32Array(rows.length * srcLen).fill(-1);
+  let oov = 0;
+  rows.forEach((e, r) => {
+    if (!e.copy) throw new Error(`collate: example ${e.index} has no copy ids while others have`);
+    if (e.copy.ids.length !== e.src.length) throw new Error(`collate: example ${e.index} has ${e.copy.ids.length} copy ids for ${e.src.length} source ids`);
+    ids.set(e.copy.ids, r * srcLen);
+    oov = Math.max(oov, e.copy.oov.length);
+  });
+  return { ids, oov };
 }
 
 /** All batches of one pass, in order. Pass an Rng when shuffling. */

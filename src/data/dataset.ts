@@ -11,6 +11,7 @@ import { displayPath, readSource, describeSource, type DataSource, type ReadOpti
 import { plural } from "./readers/pairCollector.js";
 import { splitPairs, type SplitOptions, type Splits } from "./split.js";
 import { buildTextPipeline } from "./buildPipeline.js";
+import { withCopyIds } from "./copyVocab.js";
 import type { TextPipeline } from "./textPipeline.js";
 import type { TokenizerOptions } from "./tokenizers/index.js";
 import type { VocabOptions } from "./vocab.js";
@@ -48,6 +49,14 @@ export interface DataOptions extends ReadOptions {
   maxTgtLen?: number;
   /** Which splits the length limits apply to: "train" (default; evaluation sees every pair) or "all". */
   lengthFilter?: "train" | "all";
+  /**
+   * Most tokens (</s>, <s> not counted) a source or target can have for the model to read it at
+   * all (a Transformer with learned positions); longer pairs are dropped from every split and
+   * counted apart (`EncodedSplit.tooLongForModel`). Default: no limit.
+   */
+  modelMaxLen?: number;
+  /** Give examples the copy ids of copy attention (data/copyVocab.ts; targets in its extended vocabulary). Default false. */
+  copy?: boolean;
   /** Tokenizer of both sides, unless `targetTokenizer` is given. Default { kind: "word" }. */
   tokenizer?: TokenizerOptions;
   /** A different tokenizer for the target side. */
@@ -147,22 +156,30 @@ export interface EncodedSplit {
   /** The pairs kept; examples[i].index === i indexes this array (e.g. for BLEU references). */
   pairs: TextPair[];
   examples: Example[];
-  /** Pairs dropped by the length limits. */
+  /** Pairs dropped by the length limits (maxSrcLen, maxTgtLen). */
   removed: number;
+  /** Pairs dropped because the model cannot read them (DataOptions.modelMaxLen). */
+  tooLongForModel: number;
 }
 
-/** Tokenises and encodes already-normalised pairs, dropping those over the length limits. */
-export function encodeSplit(pairs: readonly TextPair[], pipeline: TextPipeline, maxSrcLen?: number, maxTgtLen?: number): EncodedSplit {
+/**
+ * Tokenises and encodes already-normalised pairs, dropping those over the length limits and
+ * then those over the model's limit (so a pair both limits reject counts as `removed`).
+ */
+export function encodeSplit(pairs: readonly TextPair[], pipeline: TextPipeline, maxSrcLen?: number, maxTgtLen?: number, modelMaxLen?: number): EncodedSplit {
   const tokenized = pairs.map((pair) => ({
     pair,
     src: pipeline.srcTokenizer.encode(pair.src),
     tgt: pipeline.tgtTokenizer.encode(pair.tgt),
   }));
-  const { kept, removed } = filterByLength(tokenized, (t) => [t.src.length, t.tgt.length], maxSrcLen, maxTgtLen);
+  const lengths = (t: (typeof tokenized)[number]) => [t.src.length, t.tgt.length] as const;
+  const limited = filterByLength(tokenized, lengths, maxSrcLen, maxTgtLen);
+  const { kept, removed: tooLongForModel } = filterByLength(limited.kept, lengths, modelMaxLen, modelMaxLen);
   return {
     pairs: kept.map((t) => t.pair),
     examples: kept.map((t, index) => ({ src: pipeline.sourceIds(t.src), tgt: pipeline.targetIds(t.tgt), index })),
-    removed,
+    removed: limited.removed,
+    tooLongForModel,
   };
 }
 
@@ -185,11 +202,16 @@ export async function prepareData(opts: DataOptions, baseDir: string, pipeline?:
   const encoded = {} as Record<SplitName, EncodedSplit>;
   for (const name of SPLIT_NAMES) {
     const limited = name === "train" || opts.lengthFilter === "all";
-    encoded[name] = encodeSplit(data[name], pipe, limited ? opts.maxSrcLen : undefined, limited ? opts.maxTgtLen : undefined);
+    encoded[name] = encodeSplit(data[name], pipe, limited ? opts.maxSrcLen : undefined, limited ? opts.maxTgtLen : undefined, opts.modelMaxLen);
+    if (opts.copy) encoded[name] = withCopyIds(encoded[name], pipe);
     if (encoded[name].removed > 0) {
       warnings.push(`${name}: dropped ${plural(encoded[name].removed, "pair")} longer than maxSrcLen ${opts.maxSrcLen ?? "∞"} / maxTgtLen ${opts.maxTgtLen ?? "∞"}`);
     }
   }
-  if (encoded.train.examples.length === 0) throw new UserError(`data: every training pair is longer than maxSrcLen/maxTgtLen`);
+  // The model limit's counts are reported by the caller, which knows where the limit comes from.
+  if (encoded.train.examples.length === 0) {
+    const limits = [encoded.train.removed > 0 ? "maxSrcLen/maxTgtLen" : "", encoded.train.tooLongForModel > 0 ? `the ${opts.modelMaxLen} tokens a side the model can read` : ""];
+    throw new UserError(`data: every training pair is longer than ${limits.filter((l) => l !== "").join(" or ")}`);
+  }
   return { pipeline: pipe, ...encoded, warnings };
 }

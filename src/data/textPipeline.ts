@@ -74,9 +74,13 @@ export class TextPipeline {
     return this.targetIds(this.targetTokens(text));
   }
 
-  /** Model output ids → text: stops at </s>, skips <pad>/<s>; unknown ids print as "<unk>". */
-  decodeTarget(ids: ArrayLike<number>): string {
-    return this.tgtTokenizer.decode(this.tgtVocab.decode(ids));
+  /**
+   * Model output ids → text: stops at </s>, skips <pad>/<s>; unknown ids print as "<unk>".
+   * `extended`: with copy attention, the sentence's source words outside the target vocabulary
+   * (ids V + k; data/copyVocab.ts).
+   */
+  decodeTarget(ids: ArrayLike<number>, extended?: readonly string[]): string {
+    return this.tgtTokenizer.decode(this.tgtVocab.decode(ids, extended));
   }
 
   decodeSource(ids: ArrayLike<number>): string {

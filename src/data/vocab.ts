@@ -90,9 +90,13 @@ export class Vocab {
     return this.ids.get(token) ?? UNK;
   }
 
-  token(id: number): string {
-    const t = this.tokens[id];
-    if (t === undefined) throw new RangeError(`Vocab.token: id ${id} outside 0..${this.tokens.length - 1}`);
+  /**
+   * The token of an id. `extended` (copy attention, data/copyVocab.ts): the sentence's words
+   * outside the vocabulary, so id size + k is extended[k].
+   */
+  token(id: number, extended?: readonly string[]): string {
+    const t = this.tokens[id] ?? (extended && id >= this.tokens.length ? extended[id - this.tokens.length] : undefined);
+    if (t === undefined) throw new RangeError(`Vocab.token: id ${id} outside 0..${this.tokens.length - 1 + (extended?.length ?? 0)}`);
     return t;
   }
 
@@ -105,15 +109,15 @@ export class Vocab {
 
   /**
    * Tokens of ids, for display or detokenisation: stops at the first </s>, drops <pad> and <s>,
-   * keeps <unk> as the string "<unk>".
+   * keeps <unk> as the string "<unk>". `extended` as in token().
    */
-  decode(ids: ArrayLike<number>): string[] {
+  decode(ids: ArrayLike<number>, extended?: readonly string[]): string[] {
     const out: string[] = [];
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
       if (id === EOS) break;
       if (id === PAD || id === BOS) continue;
-      out.push(this.token(id));
+      out.push(this.token(id, extended));
     }
     return out;
   }

@@ -32,15 +32,18 @@ export function beamSearch(model: DecodableModel, batch: SourceBatch, opts: Beam
   const K = opts.beam;
   const nBest = opts.nBest ?? 1;
   const alpha = opts.lengthPenalty ?? 0;
-  const withAttention = opts.attention ?? true;
+  const beta = opts.coveragePenalty ?? 0;
+  // The coverage penalty sums every step's attention, so it records them whatever opts.attention says.
+  const withAttention = (opts.attention ?? true) || beta > 0;
   if (!Number.isInteger(K) || K < 1) throw new Error(`beamSearch: beam ${K}; expected a positive integer`);
   if (!Number.isInteger(nBest) || nBest < 1 || nBest > K) throw new Error(`beamSearch: nBest ${nBest}; expected an integer in [1, beam ${K}]`);
   if (!(alpha >= 0)) throw new Error(`beamSearch: lengthPenalty ${alpha}; expected α ≥ 0`);
+  if (!(beta >= 0)) throw new Error(`beamSearch: coveragePenalty ${beta}; expected β ≥ 0`);
   return inference(model, () => {
     const B = batch.batchSize;
     const maxLens = resolveMaxLens(opts.maxLen, batch.srcLengths);
     const steps = Math.max(0, ...maxLens);
-    const beams = Array.from(maxLens, (m) => new SentenceBeam(K, m, alpha));
+    const beams = Array.from(maxLens, (m) => new SentenceBeam(K, m, alpha, beta));
     if (B === 0 || steps === 0) return beams.map((beam) => beam.best(nBest));
     let state = model.decoder.init(model.encodeBatch(batch), { steps });
     // The sentences still in the batch (indices into `batch`), in state order, and their rows each.
@@ -58,7 +61,8 @@ export function beamSearch(model: DecodableModel, batch: SourceBatch, opts: Beam
         const beam = beams[b]!;
         const first = i * G;
         const len = batch.srcLengths[b]!;
-        const next = beam.advance(out.logProbs, out.vocab, first, t, withAttention ? (row) => attentionRow(out.weights, row, len) : () => null);
+        const pGen = out.pGen;
+        const next = beam.advance(out.logProbs, out.vocab, first, t, withAttention ? (row) => attentionRow(out.weights, row, len) : () => null, pGen ? (row) => pGen[row]! : () => null);
         // Empty slots continue any of the sentence's rows (their outputs are ignored).
         for (let j = 0; j < K; j++) order[i * K + j] = j < next.length ? first + next[j]!.parent : first + (j < G ? j : 0);
         next.forEach((c, j) => (tokens[i * K + j] = c.token));

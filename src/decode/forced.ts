@@ -30,8 +30,10 @@ export function forcedDecode(model: ForcedModel, batch: TargetBatch): ForcedResu
   return inference(model, () => {
     const { batchSize: B, tgtLen: T, srcLen: S } = batch;
     const out = model.forward(batch, { attention: true });
-    const V = out.logits.shape[1]!;
-    const lp = logSoftmax(out.logits).data;
+    // Copy attention: the mixture over the extended vocabulary (tgtIn then holds extended ids).
+    const logProbs = out.logProbs ?? logSoftmax(out.logits);
+    const V = logProbs.shape[1]!;
+    const lp = logProbs.data;
     const results: ForcedResult[] = [];
     for (let b = 0; b < B; b++) {
       let n = 0;

@@ -33,7 +33,7 @@ export function greedyDecode(model: DecodableModel, batch: SourceBatch, opts: Gr
         active.forEach((b, r) => {
           const { token, logProb } = topTokens(out.logProbs, r, out.vocab, 1)[0]!;
           logProbs[b]! += logProb;
-          nodes[b] = extend(nodes[b]!, token, withAttention ? attentionRow(out.weights, r, batch.srcLengths[b]!) : null);
+          nodes[b] = extend(nodes[b]!, token, withAttention ? attentionRow(out.weights, r, batch.srcLengths[b]!) : null, out.pGen ? out.pGen[r]! : null);
           prev[r] = token;
           if (token !== EOS && t + 1 < maxLens[b]!) kept.push(r);
         });

@@ -1,5 +1,6 @@
 import type { FloatArray } from "../tensor/dtype.js";
 import { EOS } from "../data/vocab.js";
+import { chainAttention, coveragePenalty } from "./coveragePenalty.js";
 import { extend, toHypothesis, type HypNode } from "./history.js";
 import { lengthPenalty, normalizedScore } from "./lengthPenalty.js";
 import { topTokens } from "./step.js";
@@ -31,6 +32,8 @@ export interface Continuation {
  * ties: lower slot, then lower token id). Those ending in </s> leave the beam for the ended list,
  * the others are next step's live slots — so the beam holds K hypotheses at every step, counting
  * the ones that just ended (as OpenNMT's beam does). With K = 1 this is exactly greedy decoding.
+ * An ended hypothesis is ranked by its log-probability over the GNMT length penalty plus the GNMT
+ * coverage penalty (β > 0; decode/coveragePenalty.ts), which needs every step's attention row.
  */
 export class SentenceBeam {
   private live: Live[] = [{ logProb: 0, node: null }];
@@ -41,6 +44,7 @@ export class SentenceBeam {
     private readonly k: number,
     private readonly maxLen: number,
     private readonly alpha: number,
+    private readonly beta = 0,
   ) {}
 
   get liveCount(): number {
@@ -48,10 +52,11 @@ export class SentenceBeam {
   }
 
   /**
-   * Advance by step t given the batch's log-probabilities; `firstRow` is this sentence's row b·K
-   * and `attention(row)` that row's attention weights. Returns the continuations, in slot order.
+   * Advance by step t given the batch's log-probabilities; `firstRow` is this sentence's row b·K,
+   * `attention(row)` that row's attention weights and `pGen(row)` its p_gen (copy attention).
+   * Returns the continuations, in slot order.
    */
-  advance(logProbs: FloatArray, vocab: number, firstRow: number, t: number, attention: (row: number) => number[] | null): Continuation[] {
+  advance(logProbs: FloatArray, vocab: number, firstRow: number, t: number, attention: (row: number) => number[] | null, pGen: (row: number) => number | null = () => null): Continuation[] {
     const candidates: { logProb: number; parent: number; token: number }[] = [];
     this.live.forEach((h, slot) => {
       // Only a slot's own K best tokens can be among the K best of the whole beam.
@@ -63,7 +68,7 @@ export class SentenceBeam {
     const next: Live[] = [];
     const continuations: Continuation[] = [];
     for (const c of candidates.slice(0, this.k)) {
-      const node = extend(this.live[c.parent]!.node, c.token, attention(firstRow + c.parent));
+      const node = extend(this.live[c.parent]!.node, c.token, attention(firstRow + c.parent), pGen(firstRow + c.parent));
       if (c.token === EOS) {
         this.end(node, c.logProb, t + 1);
       } else {
@@ -90,7 +95,9 @@ export class SentenceBeam {
   }
 
   private end(node: HypNode, logProb: number, length: number): void {
-    this.ended.push({ logProb, score: normalizedScore(logProb, length, this.alpha), node });
+    // cp ≤ 0, so cannotImprove's bound on the live hypotheses (cp = 0 at best) still holds.
+    const cp = this.beta === 0 ? 0 : coveragePenalty(chainAttention(node), this.beta);
+    this.ended.push({ logProb, score: normalizedScore(logProb, length, this.alpha) + cp, node });
   }
 
   /**

@@ -1,7 +1,7 @@
 /**
  * Row bookkeeping of a batched decoder state. Beam search (Sutskever et al. 2014 §3.1; Wu et al.
  * 2016 §7) runs B sentences × K beams as one batch of B·K rows, row b·K + k. A state has two
- * kinds of rows (DecoderState): per-hypothesis rows (h, c, feed, cache), moved whenever beams are
+ * kinds of rows (DecoderState): per-hypothesis rows (h, c, feed, coverage, cache), moved whenever beams are
  * re-ranked, and per-sentence rows (the attention memory), computed once and never copied per
  * hypothesis — row r of the hypotheses reads sentence ⌊r / G⌋ of the memory (G rows per
  * sentence). These helpers move the first kind and leave or gather the second.
@@ -35,6 +35,7 @@ export function selectMemoryRows(m: AttentionMemory, rows: Int32Array): Attentio
     padMask: selectArrayRows(m.padMask, S, rows),
     lengths: selectArrayRows(m.lengths, 1, rows),
     ...(m.extra ? { extra: m.extra.map((t) => selectTensorRows(t, rows)) } : {}),
+    ...(m.copy ? { copy: { ids: selectArrayRows(m.copy.ids, S, rows), size: m.copy.size } } : {}),
   };
 }
 
@@ -57,6 +58,7 @@ export function selectStateRows(state: DecoderState, rows: Int32Array, opts: Sel
     c: state.c ? state.c.map((t) => selectTensorRows(t, rows)) : null,
     feed: state.feed ? selectTensorRows(state.feed, rows) : null,
     memory: state.memory && (opts.memory ?? true) ? selectMemoryRows(state.memory, rows) : state.memory,
+    ...(state.coverage ? { coverage: selectTensorRows(state.coverage, rows) } : {}),
     ...(state.cache ? { cache: state.cache.select(rows) } : {}),
   };
 }
@@ -77,6 +79,7 @@ export function nextStepState(state: DecoderState, rows: Int32Array, sentences: 
     c: state.c ? state.c.map((t) => selectTensorRows(t, rows)) : null,
     feed: state.feed ? selectTensorRows(state.feed, rows) : null,
     memory,
+    ...(state.coverage ? { coverage: selectTensorRows(state.coverage, rows) } : {}),
     ...(state.cache ? { cache: inPlace ? state.cache.reorder(rows) : state.cache.select(rows) } : {}),
   };
 }

@@ -13,17 +13,26 @@ export interface StepOutput {
   state: DecoderState;
   /** Attention weights [N, S], or null for decoders without attention (or when not asked for). */
   weights: Tensor | null;
+  /** Copy attention: p_gen of each row [N]; null without copy. */
+  pGen: Float64Array | null;
 }
 
 /**
  * Feed the previous tokens `prev` (one per row) at step t and score the next token. With
  * `weights` false the decoder may skip the attention weights (StepOutput.weights is then null).
+ * The log-probabilities are the decoder's own (StepDecoder.logProbs: copy attention's mixture over
+ * the extended vocabulary) or logSoftmax of the logits.
  */
 export function decodeStep(model: DecodableModel, prev: Int32Array, state: DecoderState, t: number, weights = true): StepOutput {
   const d = model.decoder;
   const r = d.step(d.embed(prev, [prev.length]), state, t, { weights });
-  const lp = logSoftmax(d.logits(r.features));
-  return { logProbs: lp.data, vocab: lp.shape[1]!, state: r.state, weights: r.weights };
+  const lp = d.logProbs ? d.logProbs(r) : logSoftmax(d.logits(r.features));
+  return { logProbs: lp.data, vocab: lp.shape[1]!, state: r.state, weights: r.weights, pGen: r.copyGate ? probabilities(r.copyGate) : null };
+}
+
+/** σ of each gate logit (p_gen), in float64. */
+function probabilities(logits: Tensor): Float64Array {
+  return Float64Array.from(logits.data, (z) => 1 / (1 + Math.exp(-z)));
 }
 
 /**

@@ -30,6 +30,11 @@ export interface Hypothesis {
    * models without attention (the fixed-vector decoder) and when decoding with `attention: false`.
    */
   attention: number[][];
+  /**
+   * Copy attention: p_gen of each decoder step (one per attention row: the step that emitted
+   * token t, then </s>'s step when finished); empty without copy.
+   */
+  pGen: number[];
   /** True when the hypothesis ended with </s>; false when it was cut at maxLen. */
   finished: boolean;
 }
@@ -55,6 +60,12 @@ export interface BeamOptions {
   attention?: boolean;
   /** GNMT length-penalty exponent α ≥ 0 (0: rank by raw log-probability). */
   lengthPenalty?: number;
+  /**
+   * β ≥ 0 of the GNMT coverage penalty (Wu et al. 2016 eq. 14), added to an ended hypothesis's
+   * score: β·Σ_j log(min(Σ_t a_t(j), 1)) over its source words j (decode/coveragePenalty.ts).
+   * Needs attention weights, which are then recorded whatever `attention` says. Default 0.
+   */
+  coveragePenalty?: number;
   /** Hypotheses returned per sentence, 1 ≤ nBest ≤ K. Default 1. */
   nBest?: number;
 }

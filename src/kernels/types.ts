@@ -52,6 +52,58 @@ export interface Kernels {
   /** dx += dy − exp(y) Σ_j dy_j per row, the log-softmax backward given its output y (entries where y = -Infinity, i.e. masked, get no gradient). */
   logSoftmaxBackwardRows(y: FloatArray, dy: FloatArray, dx: FloatArray, rows: number, cols: number): void;
 
+  // ---- Sparse normalisers and top-k selection (js/entmax.ts; every set uses the TypeScript
+  // kernels). Same contract as softmaxRows: masked entries exactly 0, a fully masked row all
+  // zeros, a row's bits depend only on its own unmasked values. Weights below the smallest normal
+  // float32 are written as exact zeros. α is given per row as alpha[⌊r / rowsPerAlpha⌋ mod
+  // alpha.length] (one α per attention head; a single α when alpha.length = 1).
+
+  /** Sparsemax of each row (Martins & Astudillo 2016), exact by sorting. */
+  sparsemaxRows(x: FloatArray, out: FloatArray, rows: number, cols: number, mask: Uint8Array | null): void;
+
+  /** 1.5-entmax of each row (Peters et al. 2019), exact by sorting. */
+  entmax15Rows(x: FloatArray, out: FloatArray, rows: number, cols: number, mask: Uint8Array | null): void;
+
+  /** α-entmax of each row by bisection on the threshold (α > 1; Peters et al. 2019). */
+  entmaxBisectRows(x: FloatArray, out: FloatArray, rows: number, cols: number, mask: Uint8Array | null, alpha: FloatArray, rowsPerAlpha: number): void;
+
+  /** dx += s ⊙ dy − s (s·dy)/Σs per row with s = y^{2−α} on the support (y > 0): the α-entmax backward given its output y. */
+  entmaxBackwardRows(y: FloatArray, dy: FloatArray, dx: FloatArray, rows: number, cols: number, alpha: FloatArray, rowsPerAlpha: number): void;
+
+  /** dAlpha[head of row r] += Σ_i dy_i ∂y_i/∂α for each row in order (Correia et al. 2019, appendix A). */
+  entmaxAlphaBackwardRows(y: FloatArray, dy: FloatArray, dAlpha: FloatArray, rows: number, cols: number, alpha: FloatArray, rowsPerAlpha: number): void;
+
+  /**
+   * out = mask ∪ {entries outside the k largest unmasked values of their row} (1 = masked); ties
+   * at the k-th value keep the lowest indices. A null mask masks nothing.
+   */
+  topKMaskRows(x: FloatArray, mask: Uint8Array | null, out: Uint8Array, rows: number, cols: number, k: number): void;
+
+  // ---- Positions in attention (js/positions.ts; every set uses the TypeScript kernels).
+
+  /**
+   * Rotary embedding (Su et al. 2021) of x [rows, T, F]: each pair (2p, 2p+1) of the first
+   * `features` features, in chunks of headDim, rotated by the angle whose cosine and sine are
+   * cos/sin[t·headDim/2 + p]; the other features copied.
+   */
+  rotaryForward(x: FloatArray, out: FloatArray, rows: number, T: number, F: number, headDim: number, features: number, cos: Float64Array, sin: Float64Array): void;
+
+  /** dx += Rᵀ g, the backward of rotaryForward. */
+  rotaryBackward(g: FloatArray, dx: FloatArray, rows: number, T: number, F: number, headDim: number, features: number, cos: Float64Array, sin: Float64Array): void;
+
+  /**
+   * Adaptive span (Sukhbaatar et al. 2019): weights w [rows, cols] times m(x) = clamp((R + z_h·L −
+   * x)/R, 0, 1), x = |queryStart + (r mod rowsPerHead) − j|, h = ⌊r / rowsPerHead⌋ mod heads,
+   * renormalised per row (a row summing to 0 stays 0).
+   */
+  adaptiveSpanForward(w: FloatArray, out: FloatArray, z: FloatArray, rows: number, cols: number, rowsPerHead: number, heads: number, queryStart: number, maxSpan: number, ramp: number): void;
+
+  /** Backward of adaptiveSpanForward given its output y: accumulates into dw and dz (either may be null). */
+  adaptiveSpanBackward(
+    w: FloatArray, y: FloatArray, dy: FloatArray, z: FloatArray, dw: FloatArray | null, dz: FloatArray | null,
+    rows: number, cols: number, rowsPerHead: number, heads: number, queryStart: number, maxSpan: number, ramp: number,
+  ): void;
+
   /**
    * Fused GRU cell update (PyTorch gate order r, z, n):
    *   r = σ(gi_r + gh_r), z = σ(gi_z + gh_z), n = tanh(gi_n + r ⊙ gh_n), h' = (1 − z) ⊙ n + z ⊙ h.
@@ -191,6 +243,55 @@ export interface Kernels {
     de: FloatArray, tanhCache: FloatArray, v: FloatArray,
     dkeys: FloatArray | null, dquery: FloatArray | null, dv: FloatArray | null,
     batch: number, srcLen: number, dim: number,
+  ): void;
+
+  /**
+   * Additive energies with a coverage term (Tu et al. 2016; See et al. 2017 eq. 11):
+   * e[r,s] = Σ_a v[a]·tanh(keys[⌊r/G⌋,s,a] + query[r,a] + cov[r,s]·wc[a]) for rows query rows,
+   * G = rowsPerSentence of them per sentence of keys [rows/G × srcLen × dim]; query [rows×dim],
+   * cov [rows×srcLen], v and wc [dim], e [rows×srcLen]; tanhCache [rows×srcLen×dim] keeps the tanh
+   * values for the backward. Every set uses the TypeScript kernel (js/coverageEnergies.ts).
+   */
+  coverageEnergiesForward(
+    keys: FloatArray, query: FloatArray, v: FloatArray, cov: FloatArray, wc: FloatArray, e: FloatArray, tanhCache: FloatArray,
+    rows: number, rowsPerSentence: number, srcLen: number, dim: number,
+  ): void;
+
+  /**
+   * Backward of coverageEnergiesForward given de [rows×srcLen]: with d = de·v·(1 − t²),
+   * dkeys[⌊r/G⌋] += d, dquery[r] += Σ_s d, dv += Σ de·t, dcov[r,s] += Σ_a d·wc[a], dwc += Σ d·cov
+   * (rows, s, a in order); entries with de = 0 are skipped. Any gradient may be null.
+   */
+  coverageEnergiesBackward(
+    de: FloatArray, tanhCache: FloatArray, v: FloatArray, cov: FloatArray, wc: FloatArray,
+    dkeys: FloatArray | null, dquery: FloatArray | null, dv: FloatArray | null, dcov: FloatArray | null, dwc: FloatArray | null,
+    rows: number, rowsPerSentence: number, srcLen: number, dim: number,
+  ): void;
+
+  /**
+   * The pointer-generator mixture in log space (See et al. 2017, eq. 9), per row r:
+   * out[r, w] = log(σ(z_r)·softmax(logits_r)_w + (1 − σ(z_r))·Σ_{j: ids[b,j] = w} weights[r, j])
+   * for w < extended, b = rowSentence[r]; logits [rows×vocab], gate z [rows], weights
+   * [rows×srcLen], ids [sentences×srcLen] (ids < 0: padding, ignored; ids ≥ vocab: extended
+   * words, which only the copy term reaches), out [rows×extended]. Float64 per row, the copy sums
+   * over j in order; a word with neither a vocabulary entry nor attention gets −Infinity. Every set
+   * uses the TypeScript kernel (js/copyMixture.ts).
+   */
+  copyMixtureForward(
+    logits: FloatArray, gate: FloatArray, weights: FloatArray, ids: Int32Array, rowSentence: Int32Array, out: FloatArray,
+    rows: number, vocab: number, srcLen: number, extended: number,
+  ): void;
+
+  /**
+   * Backward of copyMixtureForward given dOut [rows×extended] (entries that are −Infinity get no
+   * gradient): with ρ_w = σ(z)·softmax_w/P(w), dlogits_v += dOut_v ρ_v − softmax_v Σ_w dOut_w ρ_w,
+   * dgate += Σ_w dOut_w (ρ_w (1 − σ(z)) − (1 − ρ_w) σ(z)) over reachable w, dweights[r, j] +=
+   * dOut[ids_j] (1 − σ(z))/P(ids_j). Any gradient may be null.
+   */
+  copyMixtureBackward(
+    logits: FloatArray, gate: FloatArray, weights: FloatArray, ids: Int32Array, rowSentence: Int32Array, dOut: FloatArray,
+    dLogits: FloatArray | null, dGate: FloatArray | null, dWeights: FloatArray | null,
+    rows: number, vocab: number, srcLen: number, extended: number,
   ): void;
 
   // ---- Elementwise family: binary ops with broadcasting, unary ops, axis sums, row gather and

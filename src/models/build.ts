@@ -35,8 +35,12 @@ export function buildModel(model: ModelConfig, vocab: VocabSizes, seed: number):
         normFirst: t.normFirst,
         positions: t.positions,
         maxRelativeDistance: t.maxRelativeDistance,
+        t5Buckets: t.t5Buckets,
+        t5MaxDistance: t.t5MaxDistance,
+        adaptiveSpan: t.adaptiveSpan ?? null,
         maxPositions: t.maxPositions,
         tieEmbeddings: model.decoder.tieEmbeddings,
+        attention: t,
       },
       rng.fork("transformer"),
       rng.fork("dropout"),
@@ -52,7 +56,7 @@ export function buildModel(model: ModelConfig, vocab: VocabSizes, seed: number):
       bidirectional: enc.bidirectional,
       cell: enc.type,
       dropout: enc.dropout,
-      selfAttention: { layers: enc.selfAttentionLayers, heads: model.transformer.heads, ffSize: model.transformer.ffSize, dropout: model.transformer.dropout, activation: model.transformer.activation, normFirst: model.transformer.normFirst },
+      selfAttention: { layers: enc.selfAttentionLayers, heads: model.transformer.heads, ffSize: model.transformer.ffSize, dropout: model.transformer.dropout, activation: model.transformer.activation, normFirst: model.transformer.normFirst, attention: model.transformer, adaptiveSpan: model.transformer.adaptiveSpan ?? null },
     },
     encRng,
   );
@@ -70,6 +74,7 @@ export function buildModel(model: ModelConfig, vocab: VocabSizes, seed: number):
     attention: model.attention,
     inputFeeding: dec.inputFeeding,
     multihead: { heads: model.transformer.heads, dropout: model.transformer.dropout },
+    ...(dec.copy ? { copy: true } : {}),
   };
   const decRng = rng.fork("decoder");
   let decoder: RecurrentDecoder;

@@ -2,10 +2,12 @@ import { Embedding } from "../nn/embedding.js";
 import { GRU } from "../nn/gru.js";
 import { LSTM } from "../nn/lstm.js";
 import { Module, ModuleList } from "../nn/module.js";
-import { TransformerEncoderLayer } from "../nn/transformer/encoderLayer.js";
 import { concat, dropout, reshape, slice } from "../ops/index.js";
 import type { Rng } from "../tensor/rng.js";
 import type { Tensor } from "../tensor/tensor.js";
+import type { AdaptiveSpanOptions } from "../attention/adaptiveSpan.js";
+import type { NormalizerSpec } from "../attention/spec.js";
+import { TransformerEncoderLayer } from "./transformer/layers/encoderLayer.js";
 import type { EncodedBatch } from "./types.js";
 
 export interface RecurrentEncoderOptions {
@@ -17,7 +19,7 @@ export interface RecurrentEncoderOptions {
   cell: "gru" | "lstm";
   dropout: number;
   /** Hybrid: Transformer encoder layers on top of the RNN outputs (0 = none). */
-  selfAttention?: { layers: number; heads: number; ffSize: number; dropout: number; activation: "relu" | "gelu"; normFirst: boolean };
+  selfAttention?: { layers: number; heads: number; ffSize: number; dropout: number; activation: "relu" | "gelu"; normFirst: boolean; attention?: NormalizerSpec; adaptiveSpan?: AdaptiveSpanOptions | null };
 }
 
 /**
@@ -45,7 +47,7 @@ export class RecurrentEncoder extends Module {
       // Recurrence then self-attention (Chen et al. 2018's "RNMT+ / Transformer hybrids"): the RNN
       // supplies order, the self-attention layers let every position see every other directly.
       const layers = new ModuleList<TransformerEncoderLayer>();
-      const layerOpts = { dropout: sa.dropout, activation: sa.activation, normFirst: sa.normFirst, dropoutRng: rng };
+      const layerOpts = { dropout: sa.dropout, activation: sa.activation, normFirst: sa.normFirst, dropoutRng: rng, attention: sa.attention ?? null, adaptiveSpan: sa.adaptiveSpan ?? null };
       for (let l = 0; l < sa.layers; l++) layers.push(new TransformerEncoderLayer(this.outputSize, sa.heads, sa.ffSize, rng, layerOpts));
       this.selfAttention = this.module("self_attention", layers);
     }

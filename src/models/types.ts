@@ -16,6 +16,23 @@ export interface EncodedBatch {
   padMask: Uint8Array;
   /** Real source lengths [B]. */
   lengths: Int32Array;
+  /** The source as copy attention sees it (SourceBatch.copy), passed through. */
+  copy?: SourceCopy;
+}
+
+/**
+ * Copy attention's view of a batch of sources (model.decoder.copy; See et al. 2017 §2.2): built by
+ * the data layer (data/copyVocab.ts) from the source token strings, which the ids alone have lost.
+ */
+export interface SourceCopy {
+  /**
+   * [B·S]: the output-vocabulary id of each source position — the target-vocabulary id of its
+   * token, or V + k for the k-th distinct word of its sentence outside the target vocabulary
+   * (V = target vocabulary size); −1 at padding. The source's </s> is EOS.
+   */
+  ids: Int32Array;
+  /** The most out-of-vocabulary words of one sentence: the extended vocabulary has V + oov entries. */
+  oov: number;
 }
 
 /**
@@ -37,7 +54,7 @@ export interface RowCache {
 
 /**
  * Decoder state between steps. It has two kinds of rows:
- *  - per-hypothesis rows (h, c, feed, cache), N of them, batch-first;
+ *  - per-hypothesis rows (h, c, feed, coverage, cache), N of them, batch-first;
  *  - per-sentence rows (memory), B of them, computed once per sentence and never copied per
  *    hypothesis: with G = N / B rows per sentence (beam search: G = K), row r belongs to sentence
  *    ⌊r / G⌋ (rows b·G … b·G + G − 1 are sentence b's hypotheses).
@@ -53,6 +70,12 @@ export interface DecoderState {
   memory: AttentionMemory | null;
   /** Per-row caches besides h/c/feed (a Transformer's self-attention keys/values). Absent for recurrent decoders. */
   cache?: RowCache;
+  /**
+   * Coverage (model.attention.coverage; Tu et al. 2016, See et al. 2017): per hypothesis row, the
+   * sum of its attention weights over the steps so far, c_t = Σ_{t'<t} a_{t'} [N, S]; null before
+   * the first step (all zeros), absent without coverage. Moved with the rows like h.
+   */
+  coverage?: Tensor | null;
 }
 
 /** What a decoder may size its state for. */
@@ -74,6 +97,8 @@ export interface StepResult {
   state: DecoderState;
   /** Attention weights over the source [N, S], or null for the fixed-vector decoder (or when not asked for: StepOptions.weights). */
   weights: Tensor | null;
+  /** Copy attention: the logit of p_gen [N, 1] (See et al. 2017 eq. 8); absent without copy. */
+  copyGate?: Tensor;
 }
 
 /** The padded id tensors a model reads (a subset of data/batching's Batch). */
@@ -83,6 +108,8 @@ export interface SourceBatch {
   src: Int32Array;
   srcLengths: Int32Array;
   srcMask: Uint8Array;
+  /** What copy attention reads of the sources (required by models with model.decoder.copy). */
+  copy?: SourceCopy;
 }
 
 export interface TargetBatch extends SourceBatch {
@@ -98,6 +125,13 @@ export interface TeacherForcedOutput {
    * (training does not read them); null otherwise and for the fixed-vector decoder.
    */
   attention: Tensor[] | null;
+  /**
+   * Copy attention only: log-probabilities over the extended vocabulary [B·T, V + oov] (the
+   * pointer-generator mixture; `logits` are then those of its vocabulary part).
+   */
+  logProbs?: Tensor;
+  /** Copy attention only: p_gen of every step [B, T]. */
+  pGen?: Tensor;
 }
 
 export interface TeacherForcingOptions {
@@ -106,6 +140,12 @@ export interface TeacherForcingOptions {
   /** Probability of feeding the model's own previous prediction (scheduled sampling, Bengio et al. 2015). */
   samplingProb?: number;
   rng?: Rng;
+  /**
+   * λ of the coverage loss (See et al. 2017 eq. 12), added by trainingLoss: λ·Σ_t Σ_j min(a_t(j),
+   * c_t(j)) over the target tokens that count, reduced like the cross-entropy (mean: per token).
+   * Models with model.attention.coverage only; default 0.
+   */
+  coverageLoss?: number;
 }
 
 
@@ -115,6 +155,8 @@ export interface AttentionMap {
   layer: number;
   head: number;
   weights: number[][];
+  /** Copy attention, cross maps: p_gen of each row (target step). */
+  pGen?: number[];
 }
 
 /** What a decoder offers for step-by-step decoding (greedy, beam search). */
@@ -126,6 +168,11 @@ export interface StepDecoder {
   step(emb: Tensor, state: DecoderState, t: number, opts?: StepOptions): StepResult;
   /** Logits [..., V] from step features [..., F]. */
   logits(features: Tensor): Tensor;
+  /**
+   * Log-probabilities of the next token [N, V'] from a step's result, when a decoder defines them
+   * (copy attention: over the extended vocabulary); otherwise decoding takes logSoftmax(logits(features)).
+   */
+  logProbs?(step: StepResult): Tensor;
 }
 
 /** Any trainable translation model: recurrent Seq2Seq or the Transformer. */

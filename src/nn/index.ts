@@ -13,5 +13,4 @@ export { RNNBase, type RNNOptions } from "./rnnBase.js";
 export { GRU, type GRUForwardOptions } from "./gru.js";
 export { LSTM, type LSTMForwardOptions, type LSTMLayerStates } from "./lstm.js";
 export { splitLayers } from "./splitLayers.js";
-export * from "./transformer/index.js";
 export * from "./positions/index.js";

@@ -13,6 +13,7 @@
  * schedule.lr`, and after each evaluation `optimizer.lr = schedule.step(valLoss)`.
  */
 import { UserError } from "../errors.js";
+import { decodeNumber, encodeNumber, type JsonNumber } from "../json.js";
 
 export type ScheduleSpec =
   | ConstantSpec
@@ -71,8 +72,8 @@ export interface PlateauSpec {
   eps?: number;
 }
 
-/** A non-finite number in JSON form. */
-export type JsonNumber = number | "Infinity" | "-Infinity" | "NaN";
+/** A non-finite number in JSON form (src/json.ts). */
+export type { JsonNumber };
 
 /** JSON-able state of a schedule: its full spec (defaults filled in) and its counters. */
 export interface SchedulerState {
@@ -423,15 +424,3 @@ function isCount(x: unknown): x is number {
   return typeof x === "number" && Number.isInteger(x) && x >= 0;
 }
 
-function encodeNumber(x: number): JsonNumber {
-  if (Number.isFinite(x)) return x;
-  return Number.isNaN(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity";
-}
-
-function decodeNumber(x: unknown): number | undefined {
-  if (typeof x === "number") return x;
-  if (x === "Infinity") return Infinity;
-  if (x === "-Infinity") return -Infinity;
-  if (x === "NaN") return NaN;
-  return undefined;
-}

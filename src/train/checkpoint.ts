@@ -14,28 +14,22 @@
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { displayPath } from "../data/readers/lines.js";
 import { UserError } from "../errors.js";
+import { displayPath, fsUserError } from "../fsErrors.js";
+import { toJson } from "../json.js";
 import type { Module } from "../nn/module.js";
-import type { OptimizerMeta, OptimizerStateDict } from "../optim/optimizer.js";
+import type { OptimizerStateDict } from "../optim/optimizer.js";
 import type { SchedulerState } from "../optim/schedules.js";
-import type { RngState } from "../tensor/rng.js";
 import { shapesEqual, shapeStr } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { oldSibling, recoverDir, writeDirAtomic, writeFileAtomic } from "./atomic.js";
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, parseCheckpointMeta, type CheckpointMeta, type RngSnapshot } from "./checkpointMeta.js";
 import { readSafetensors, writeSafetensors, type SafetensorsContents, type SafetensorsInput } from "./safetensors.js";
 
-export const CHECKPOINT_FORMAT = "attn-checkpoint";
-export const CHECKPOINT_VERSION = 1;
+export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointMeta, type RngSnapshot };
 
 /** File names inside a checkpoint folder. */
 export const CHECKPOINT_FILES = { model: "model.safetensors", optimizer: "optimizer.safetensors", meta: "meta.json" } as const;
-
-/** `Rng.getState()`. */
-export interface RngSnapshot {
-  words: RngState;
-  spareNormal: number | null;
-}
 
 /** What `saveCheckpoint` stores. Everything except the model and optimizer buffers goes to meta.json. */
 export interface CheckpointInput {
@@ -61,29 +55,6 @@ export interface CheckpointInput {
   pipeline?: unknown;
   /** Anything else the trainer wants back on resume. */
   extra?: Record<string, unknown>;
-}
-
-/** meta.json as loaded (non-finite numbers of `bestMetric` and `metrics` decoded back to numbers). */
-export interface CheckpointMeta {
-  format: typeof CHECKPOINT_FORMAT;
-  version: typeof CHECKPOINT_VERSION;
-  attnVersion: string;
-  /** ISO 8601 time of the save. */
-  created: string;
-  step: number;
-  epoch: number;
-  batchInEpoch: number;
-  bestMetric: number | null;
-  metrics: Record<string, number>;
-  /** Number of tensors in model.safetensors and of scalar parameters. */
-  model: { tensors: number; parameters: number };
-  /** Optimizer type, lr, hyperparameters and counters (its buffers are in optimizer.safetensors), or null. */
-  optimizer: OptimizerMeta | null;
-  scheduler: SchedulerState | null;
-  rngStates: Record<string, RngSnapshot>;
-  config: unknown;
-  pipeline: unknown;
-  extra: Record<string, unknown>;
 }
 
 export interface LoadedCheckpoint {
@@ -131,6 +102,24 @@ export function saveCheckpoint(dir: string, input: CheckpointInput): CheckpointM
   }
   const fileMeta = { format: CHECKPOINT_FORMAT, version: String(CHECKPOINT_VERSION) };
 
+  // A failed save (disk full, read-only) leaves the previous checkpoint as it was (atomic.ts).
+  const hadPrevious = isCheckpointDir(dir);
+  try {
+    writeCheckpointFiles(dir, weights, opt, shapes, meta, fileMeta);
+  } catch (err) {
+    throw fsUserError(err, `save the checkpoint of step ${meta.step}`, dir, hadPrevious ? `the previous checkpoint in ${displayPath(dir)} is kept` : "no checkpoint was written");
+  }
+  return meta;
+}
+
+function writeCheckpointFiles(
+  dir: string,
+  weights: ReadonlyMap<string, SafetensorsInput>,
+  opt: OptimizerStateDict | null,
+  shapes: ReadonlyMap<string, readonly number[]>,
+  meta: CheckpointMeta,
+  fileMeta: Record<string, string>,
+): void {
   writeDirAtomic(dir, (tmp) => {
     writeSafetensors(join(tmp, CHECKPOINT_FILES.model), weights, { ...fileMeta, content: "model" });
     if (opt) {
@@ -143,9 +132,8 @@ export function saveCheckpoint(dir: string, input: CheckpointInput): CheckpointM
       writeSafetensors(join(tmp, CHECKPOINT_FILES.optimizer), buffers, { ...fileMeta, content: "optimizer", optimizer: opt.meta.type });
     }
     // Last, so that a folder with meta.json is a complete one.
-    writeFileAtomic(join(tmp, CHECKPOINT_FILES.meta), JSON.stringify(meta, encodeNonFinite, 2) + "\n");
+    writeFileAtomic(join(tmp, CHECKPOINT_FILES.meta), toJson(meta, 2) + "\n");
   });
-  return meta;
 }
 
 /** Does `dir` hold a checkpoint (meta.json and model.safetensors)? */
@@ -189,7 +177,7 @@ export function loadCheckpoint(dir: string, opts: { optimizer?: boolean } = {}):
  */
 export function restoreModel(model: Module, source: LoadedCheckpoint | ReadonlyMap<string, Tensor>): void {
   const weights = source instanceof Map ? source : (source as LoadedCheckpoint).weights;
-  const where = source instanceof Map ? "checkpoint" : displayPath((source as LoadedCheckpoint).dir);
+  const where = source instanceof Map ? "checkpoint" : displayPath(join((source as LoadedCheckpoint).dir, CHECKPOINT_FILES.model));
   const own = new Map(model.namedParameters());
   const missing = [...own.keys()].filter((k) => !weights.has(k));
   const unexpected = [...weights.keys()].filter((k) => !own.has(k));
@@ -216,10 +204,13 @@ export function restoreModel(model: Module, source: LoadedCheckpoint | ReadonlyM
 export function resolveCheckpointDir(pathArg: string, prefer: "best" | "last" = "best"): string {
   const p = resolve(pathArg);
   if (!existsSync(p)) {
+    // A save interrupted between its two renames left only `.<name>.old` (atomic.ts): read that.
+    if (isCheckpointDir(oldSibling(p))) return oldSibling(p);
+    if (isCheckpointFileName(p) && !existsSync(dirname(p)) && isCheckpointDir(oldSibling(dirname(p)))) return oldSibling(dirname(p));
     throw new UserError(`${pathArg}: not found; expected a run folder (runs/<name>) or a checkpoint folder (runs/<name>/checkpoints/best)`);
   }
   if (!statSync(p).isDirectory()) {
-    if (Object.values(CHECKPOINT_FILES).includes(basename(p) as never) && isCheckpointDir(dirname(p))) return dirname(p);
+    if (isCheckpointFileName(p) && isCheckpointDir(dirname(p))) return dirname(p);
     throw new UserError(`${pathArg}: is a file; expected a run folder (runs/<name>) or a checkpoint folder (runs/<name>/checkpoints/best)`);
   }
   if (isCheckpointDir(p)) return p;
@@ -234,6 +225,10 @@ export function resolveCheckpointDir(pathArg: string, prefer: "best" | "last" = 
     `${pathArg}: no checkpoint found; looked for ${shown}/${CHECKPOINT_FILES.meta} + ${CHECKPOINT_FILES.model}, ` +
       `${shown}/checkpoints/${order[0]}/ and ${shown}/checkpoints/${order[1]}/`,
   );
+}
+
+function isCheckpointFileName(path: string): boolean {
+  return (Object.values(CHECKPOINT_FILES) as string[]).includes(basename(path));
 }
 
 /**
@@ -265,103 +260,24 @@ function float32Entries(contents: SafetensorsContents, file: string): [string, {
   const out: [string, { shape: number[]; data: Float32Array }][] = [];
   for (const [name, t] of contents.tensors) {
     if (t.dtype !== "F32") throw new UserError(`${displayPath(file)}: tensor '${name}' is ${t.dtype}; attn checkpoints hold F32 tensors only`);
+    const bad = t.data.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) {
+      // A diverged or damaged checkpoint would only translate into garbage (or spread NaN on resume).
+      throw new UserError(`${displayPath(file)}: tensor '${name}' holds ${t.data[bad]} (element ${bad} of ${shapeStr(t.shape)}); expected finite values: the checkpoint is damaged or from a diverged run, use another one`);
+    }
     out.push([name, { shape: t.shape, data: t.data }]);
   }
   return out;
 }
 
 function readMeta(file: string): CheckpointMeta {
-  const where = displayPath(file);
-  let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(readFileSync(file, "utf8"));
+    text = readFileSync(file, "utf8");
   } catch (err) {
-    throw new UserError(`${where}: invalid JSON (${(err as Error).message})`);
+    throw fsUserError(err, "read the checkpoint's meta.json", file);
   }
-  const bad = (what: string): never => {
-    throw new UserError(`${where}: ${what}`);
-  };
-  if (!isObject(json)) return bad("expected a JSON object");
-  const j = json;
-  if (j.format !== CHECKPOINT_FORMAT) bad(`not an attn checkpoint; expected "format": "${CHECKPOINT_FORMAT}"`);
-  if (j.version !== CHECKPOINT_VERSION) {
-    bad(
-      typeof j.version === "number" && j.version > CHECKPOINT_VERSION
-        ? `written by a newer attn (checkpoint format version ${j.version}); this attn reads version ${CHECKPOINT_VERSION}`
-        : `unsupported checkpoint format version ${JSON.stringify(j.version)}; expected ${CHECKPOINT_VERSION}`,
-    );
-  }
-  for (const field of ["step", "epoch", "batchInEpoch"]) {
-    if (!isCount(j[field])) bad(`"${field}" must be a non-negative integer, got ${JSON.stringify(j[field])}`);
-  }
-  const bestMetric = j.bestMetric ?? null;
-  if (bestMetric !== null && decodeNumber(bestMetric) === undefined) bad(`"bestMetric" must be a number or null, got ${JSON.stringify(bestMetric)}`);
-  const metrics: Record<string, number> = {};
-  if (j.metrics !== undefined) {
-    if (!isObject(j.metrics)) bad(`"metrics" must be an object of numbers`);
-    for (const [k, v] of Object.entries(j.metrics as Record<string, unknown>)) {
-      const x = decodeNumber(v);
-      if (x === undefined) bad(`"metrics.${k}" must be a number, got ${JSON.stringify(v)}`);
-      metrics[k] = x!;
-    }
-  }
-  const rngStates = j.rngStates ?? {};
-  if (!isObject(rngStates)) bad(`"rngStates" must be an object`);
-  for (const [k, s] of Object.entries(rngStates as Record<string, unknown>)) {
-    const ok =
-      isObject(s) &&
-      Array.isArray(s.words) &&
-      s.words.length === 4 &&
-      s.words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) &&
-      (s.spareNormal === null || typeof s.spareNormal === "number");
-    if (!ok) bad(`"rngStates.${k}" must be { "words": [4 uint32], "spareNormal": number | null }`);
-  }
-  const optimizer = j.optimizer ?? null;
-  if (optimizer !== null && !(isObject(optimizer) && typeof optimizer.type === "string")) bad(`"optimizer" must be null or an object with a "type"`);
-  const scheduler = j.scheduler ?? null;
-  if (scheduler !== null && !isObject(scheduler)) bad(`"scheduler" must be null or an object`);
-  const extra = j.extra ?? {};
-  if (!isObject(extra)) bad(`"extra" must be an object`);
-  const model = isObject(j.model) ? j.model : {};
-  return {
-    format: CHECKPOINT_FORMAT,
-    version: CHECKPOINT_VERSION,
-    attnVersion: typeof j.attnVersion === "string" ? j.attnVersion : "unknown",
-    created: typeof j.created === "string" ? j.created : "",
-    step: j.step as number,
-    epoch: j.epoch as number,
-    batchInEpoch: j.batchInEpoch as number,
-    bestMetric: bestMetric === null ? null : decodeNumber(bestMetric)!,
-    metrics,
-    model: { tensors: Number(model.tensors ?? 0), parameters: Number(model.parameters ?? 0) },
-    optimizer: optimizer as OptimizerMeta | null,
-    scheduler: scheduler as SchedulerState | null,
-    rngStates: rngStates as Record<string, RngSnapshot>,
-    config: j.config ?? null,
-    pipeline: j.pipeline ?? null,
-    extra: extra as Record<string, unknown>,
-  };
-}
-
-/**
- * JSON has no NaN or ±Infinity (JSON.stringify would silently write null): they are written as
- * the strings "NaN", "Infinity", "-Infinity", the convention of the schedule state too.
- */
-function encodeNonFinite(_key: string, value: unknown): unknown {
-  if (typeof value === "number" && !Number.isFinite(value)) return Number.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
-  return value;
-}
-
-function decodeNumber(v: unknown): number | undefined {
-  if (typeof v === "number") return v;
-  if (v === "NaN") return NaN;
-  if (v === "Infinity") return Infinity;
-  if (v === "-Infinity") return -Infinity;
-  return undefined;
-}
-
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === "object" && x !== null && !Array.isArray(x);
+  return parseCheckpointMeta(text, displayPath(file));
 }
 
 function isCount(x: unknown): x is number {

@@ -1,6 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, extname, join, resolve } from "node:path";
+import { existsSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import { UserError } from "../errors.js";
+import { displayPath, fsUserError, makeDirs } from "../fsErrors.js";
+import { toJson } from "../json.js";
 import { oldSibling } from "./atomic.js";
 
 /**
@@ -73,16 +75,77 @@ export function chooseRunDir(opts: { runDir?: string; name?: string }, configNam
 }
 
 export function writeJson(path: string, value: unknown): void {
-  mkdirSync(resolve(path, ".."), { recursive: true });
-  writeFileSync(path, JSON.stringify(value, null, 2) + "\n");
+  try {
+    makeDirs(dirname(path));
+    writeFileSync(path, toJson(value, 2) + "\n");
+  } catch (err) {
+    throw fsUserError(err, "write", path);
+  }
 }
 
 export function readJson(path: string, what: string): unknown {
   if (!existsSync(path)) throw new UserError(`${what} not found: ${path}`);
+  let text: string;
   try {
-    return JSON.parse(readFileSync(path, "utf8"));
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw fsUserError(err, `read the ${what}`, path);
+  }
+  try {
+    return JSON.parse(text);
   } catch (err) {
     throw new UserError(`${path}: invalid JSON (${(err as Error).message})`);
+  }
+}
+
+/**
+ * Make sure training can write its run folder before any data is read or model built: create
+ * `dir` (and its parents) and write and remove a small probe file. `what` names the setting the
+ * folder came from in messages ("--run-dir runs/x", "output.runsDir runs", "--resume runs/x").
+ * Returns `abandon`, for when the run fails before writing anything: it removes the folder again
+ * if this call created it and it is still empty.
+ */
+export function checkRunDirWritable(dir: string, what: string): () => void {
+  const blocker = existingNonFolder(dir);
+  if (blocker !== null) {
+    throw new UserError(`${what}: ${displayPath(blocker)} is a file; expected a folder${blocker === resolve(dir) ? "" : " (the run folder would be below it)"}`);
+  }
+  const existed = existsSync(dir);
+  const probe = join(dir, `.attn-write-probe-${process.pid}`);
+  try {
+    makeDirs(dir);
+    writeFileSync(probe, "attn checks that it can write the run folder\n");
+    rmSync(probe);
+  } catch (err) {
+    try {
+      rmSync(probe, { force: true });
+    } catch {
+      // the probe was never written
+    }
+    if (!existed) rmEmptyDir(dir);
+    throw fsUserError(err, `write the run folder (${what})`, dir);
+  }
+  return () => {
+    if (!existed) rmEmptyDir(dir);
+  };
+}
+
+function rmEmptyDir(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty (the run wrote something worth keeping) or already gone
+  }
+}
+
+/** The nearest existing path of `dir` and its parents, when that is not a folder; else null. */
+function existingNonFolder(dir: string): string | null {
+  for (let p = resolve(dir); ; p = dirname(p)) {
+    try {
+      return statSync(p).isDirectory() ? null : p;
+    } catch {
+      if (dirname(p) === p) return null;
+    }
   }
 }
 

@@ -1,6 +1,8 @@
 import { resolve } from "node:path";
 import { applyOverrides, loadConfig, validateConfig } from "../config/load.js";
-import { chooseRunDir, readJson, resumeRunDir, runPaths, type RunInfo } from "./runFolder.js";
+import { ValueOrigins } from "../config/origins.js";
+import { checkResumeChanges } from "../config/resume.js";
+import { checkRunDirWritable, chooseRunDir, readJson, resumeRunDir, runPaths, type RunInfo } from "./runFolder.js";
 import { trainRun, type TrainResult } from "./trainer.js";
 import { ATTN_VERSION } from "../version.js";
 import { activeThreads, kernels } from "../kernels/index.js";
@@ -16,19 +18,30 @@ export interface TrainCommandOptions {
 
 /**
  * `attn train`: a new run from --config (with --set overrides), or --resume of a run folder (its
- * saved config, with --set overrides such as a larger training.maxSteps).
+ * saved config, with --set overrides such as a larger training.maxSteps or a new training.lr;
+ * overrides of settings the checkpoint fixes are refused, see config/resume.ts).
  */
 export async function startTraining(o: TrainCommandOptions): Promise<TrainResult> {
   const sets = o.set ?? [];
   if (o.resume) {
     const paths = resumeRunDir(o.resume);
+    // A read-only or full run folder fails here, before data is read and a model built.
+    checkRunDirWritable(paths.dir, `--resume ${o.resume}`);
     const info = readJson(paths.run, "run.json") as RunInfo;
-    const config = validateConfig(applyOverrides(readJson(paths.config, "config.json"), sets), paths.config);
-    return trainRun(config, paths, info, { resume: true, quiet: Boolean(o.quiet) });
+    const saved = validateConfig(readJson(paths.config, "config.json"), paths.config);
+    const origins = ValueOrigins.fromSets(sets);
+    const config = validateConfig(applyOverrides(saved, sets), paths.config, origins);
+    checkResumeChanges(saved, config, origins, `--resume ${o.resume}`);
+    return trainRun(config, paths, info, { resume: true, quiet: Boolean(o.quiet), savedConfig: saved });
   }
   if (!o.config) throw new Error("startTraining: --config or --resume is required");
   const { config, baseDir } = loadConfig(o.config, sets);
   const dir = chooseRunDir({ ...(o.runDir ? { runDir: o.runDir } : {}), ...(o.name ? { name: o.name } : {}) }, config.name, o.config, config.output.runsDir);
+  // Before data is read and a model built; a run that then fails before writing anything leaves no empty folder.
+  const abandon = checkRunDirWritable(dir, o.runDir ? `--run-dir ${o.runDir}` : `output.runsDir ${config.output.runsDir}`);
   const info: RunInfo = { baseDir, configSource: resolve(o.config), attnVersion: ATTN_VERSION, created: new Date().toISOString(), kernels: kernels().name, threads: activeThreads() };
-  return trainRun(config, runPaths(dir), info, { quiet: Boolean(o.quiet) });
+  return trainRun(config, runPaths(dir), info, { quiet: Boolean(o.quiet) }).catch((err: unknown) => {
+    abandon();
+    throw err;
+  });
 }

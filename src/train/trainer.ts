@@ -1,31 +1,46 @@
 import chalk from "chalk";
-import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { toDataOptions } from "../config/dataOptions.js";
+import { modelSizeProblem } from "../config/modelSize.js";
+import { showValue, ValueOrigins } from "../config/origins.js";
+import { configChanges } from "../config/resume.js";
 import { labelSmoothingOf, type Config } from "../config/schema.js";
 import { BatchIterator, type Batch } from "../data/batching.js";
 import { prepareData, type PreparedData } from "../data/dataset.js";
-import { TextPipeline } from "../data/textPipeline.js";
 import { PAD } from "../data/vocab.js";
 import { UserError } from "../errors.js";
+import { displayPath } from "../fsErrors.js";
 import { buildModel } from "../models/build.js";
 import type { TranslationModel } from "../models/types.js";
 import { clipGradNorm } from "../optim/clip.js";
+import { add } from "../ops/index.js";
+import { adaptiveSpanLoss, clampAdaptiveSpans } from "../attention/adaptiveSpan.js";
+import { spanRecord } from "./spanRecord.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import type { LrScheduler } from "../optim/schedules.js";
 import { Rng } from "../tensor/rng.js";
 import { activeThreads, describeKernels, kernels } from "../kernels/index.js";
 import { Arena } from "../tensor/storage.js";
-import { loadCheckpoint, recoverCheckpoints, restoreModel, saveCheckpoint } from "./checkpoint.js";
+import { CHECKPOINT_FILES, loadCheckpoint, recoverCheckpoints, restoreModel, saveCheckpoint } from "./checkpoint.js";
+import { dataSummary, requireNoValidationNeeds, tooLongLine } from "./dataReport.js";
+import { DivergenceWatch } from "./divergence.js";
 import { MetricsLog } from "./metricsLog.js";
+import { nonFiniteMessage } from "./nonFiniteStop.js";
 import { buildOptimizer, buildScheduler } from "./optimizerFactory.js";
-import { TrainingProgress } from "./progress.js";
-import { readJson, runPaths, writeJson, type RunInfo, type RunPaths } from "./runFolder.js";
-import { dumpValidationAttention, validate, type ValidationResult } from "./validate.js";
+import { formatSeconds, TrainingProgress } from "./progress.js";
+import { changesSchedule, continueSchedule, describeChanges, recordResume, resumePipeline } from "./resume.js";
+import { runPaths, writeJson, type RunInfo, type RunPaths } from "./runFolder.js";
+import { dumpValidationAttention, validate, validationFromJson, type ValidationResult } from "./validate.js";
 
 export interface TrainOptions {
   quiet?: boolean;
   /** Resume from the run folder's last checkpoint instead of starting fresh. */
   resume?: boolean;
+  /**
+   * On resume: the run's config before --set, i.e. the checkpoint's. What differs in `config`
+   * (already checked against config/resume.ts RESUMABLE) is applied and recorded.
+   */
+  savedConfig?: Config;
   /** Called with each line the trainer prints (tests capture it); defaults to stderr. */
   log?: (line: string) => void;
 }
@@ -55,6 +70,7 @@ interface Progress {
 
 /** Higher is better for decoded metrics, lower for loss and perplexity. */
 function isBetter(metric: Config["training"]["earlyStopping"]["metric"], value: number, best: number | null): boolean {
+  if (Number.isNaN(value)) return false;
   if (best === null) return true;
   return metric === "exactMatch" || metric === "bleu" ? value > best : value < best;
 }
@@ -74,40 +90,62 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
   // A crash between the two renames of an atomic checkpoint write leaves `.last.old`: repair first.
   if (opts.resume) for (const line of recoverCheckpoints(paths.dir)) log(chalk.yellow(line));
   // Data: a resumed run reuses its saved tokenizers and vocabularies.
-  const savedPipeline = opts.resume && existsSync(paths.pipeline) ? TextPipeline.fromJSON(readJson(paths.pipeline, "text pipeline"), paths.pipeline) : undefined;
+  const savedPipeline = opts.resume ? resumePipeline(paths, (line) => log(chalk.yellow(line))) : undefined;
   const data: PreparedData = await prepareData(toDataOptions(config), info.baseDir, savedPipeline);
+  const vocabSizes = { source: data.pipeline.srcVocab.size, target: data.pipeline.tgtVocab.size };
+  // The config was checked with the smallest vocabularies; the real ones can make the model too large.
+  const tooLarge = modelSizeProblem(config.model, vocabSizes, (path) => showValue(config, path, new ValueOrigins()));
+  if (tooLarge) throw new UserError(`model: ${tooLarge} (with vocabularies of ${vocabSizes.source} and ${vocabSizes.target} entries; vocab.maxSize caps them)`);
   for (const w of data.warnings) log(chalk.yellow(`warning: ${w}`));
+  // Without validation pairs there is no loss to report, no best checkpoint and nothing to stop on.
+  const hasValidation = data.valid.examples.length > 0;
+  if (!hasValidation) requireNoValidationNeeds(config);
   if (!opts.resume) {
     writeJson(paths.config, config);
-    writeJson(paths.run, info);
+    writeJson(paths.run, { ...info, data: dataSummary(data) });
     writeJson(paths.pipeline, data.pipeline.toJSON());
   }
 
-  const model = buildModel(config.model, { source: data.pipeline.srcVocab.size, target: data.pipeline.tgtVocab.size }, config.seed);
+  const model = buildModel(config.model, vocabSizes, config.seed);
   const optimizer = buildOptimizer(t, model.namedParameters());
-  const scheduler = buildScheduler(t);
+  const changes = opts.resume && opts.savedConfig ? configChanges(opts.savedConfig, config) : [];
+  // The checkpoint's schedule state restores into the schedule it was saved from; a changed one is built after.
+  let scheduler = buildScheduler((opts.resume && opts.savedConfig ? opts.savedConfig : config).training);
   const samplingRng = new Rng(config.seed).fork("scheduled-sampling");
   const iterator = new BatchIterator(data.train.examples, { ...(t.maxTokens ? { maxTokens: t.maxTokens } : { batchSize: t.batchSize }), bucket: true, shuffle: true }, config.seed);
 
   let progress: Progress = { step: 0, epoch: 0, batchInEpoch: 0, bestMetric: null, badValidations: 0, elapsedSeconds: 0, lastValidation: null };
-  if (opts.resume) progress = restore(paths, model, optimizer, scheduler, samplingRng);
+  if (opts.resume) {
+    progress = restore(paths, model, optimizer, scheduler, samplingRng);
+    if (changesSchedule(changes)) {
+      scheduler = continueSchedule(buildScheduler(t), scheduler, progress.step, changes.some((c) => c.path === "training.lr"));
+      optimizer.lr = scheduler.lr;
+    }
+  }
 
   const metrics = new MetricsLog(paths.metrics);
+  if (opts.resume) recordResume(metrics, paths, config, progress.step, changes);
   const stepArena = new Arena();
   const batchesPerEpoch = iterator.numBatches(progress.epoch);
-  const totalSteps = t.maxSteps ?? t.maxEpochs * batchesPerEpoch;
-  const display = new TrainingProgress(Boolean(opts.quiet), totalSteps);
+  const totalSteps = Math.min(t.maxSteps ?? Infinity, t.maxEpochs * batchesPerEpoch);
+  const display = new TrainingProgress({ quiet: Boolean(opts.quiet), total: totalSteps, write: log, ...(t.maxMinutes !== undefined ? { maxSeconds: 60 * t.maxMinutes } : {}) });
+  const divergence = new DivergenceWatch(data.pipeline.tgtVocab.size);
   const nParams = model.numParameters();
   log(
     `${chalk.bold("attn train")} → ${paths.dir}\n` +
       `  data: ${data.train.examples.length} train / ${data.valid.examples.length} valid / ${data.test.examples.length} test pairs; ` +
       `vocab ${data.pipeline.srcVocab.size} → ${data.pipeline.tgtVocab.size}\n` +
+      tooLongLine(config, data) +
       `  model: ${config.model.encoder.type} encoder, ${config.model.decoder.type} decoder` +
       (config.model.decoder.type === "none" ? "" : `, ${config.model.attention.score} ${config.model.attention.scope} attention`) +
       `, ${nParams.toLocaleString("en-US")} parameters\n` +
       `  kernels: ${describeKernels(kernels().name)}${kernels().name === "js" ? "" : `, ${activeThreads()} thread${activeThreads() === 1 ? "" : "s"}`}\n` +
-      (opts.resume ? `  resuming at step ${progress.step} (epoch ${progress.epoch + 1}, batch ${progress.batchInEpoch})\n` : ""),
+      (opts.resume ? `  resuming at step ${progress.step} (epoch ${progress.epoch + 1}, batch ${progress.batchInEpoch})${changes.length > 0 ? `; changed: ${describeChanges(changes)}` : ""}\n` : ""),
   );
+
+  if (!hasValidation) {
+    log(chalk.yellow(`warning: the valid split has no pairs: training without validation (no valid records in metrics.jsonl, no checkpoints/best); checkpoints/last is saved every ${t.validEvery} steps and at the end`));
+  }
 
   if (opts.resume && info.kernels && info.kernels !== kernels().name) {
     log(chalk.yellow(`warning: this run started with the ${info.kernels} kernels and continues with ${kernels().name}; the result will not be bitwise identical to an uninterrupted run (set ATTN_KERNELS=${info.kernels} to keep them)`));
@@ -153,6 +191,11 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
   });
 
   const runValidation = async (): Promise<void> => {
+    if (!hasValidation) {
+      saveCheckpoint(paths.last, checkpointState());
+      lastSavedStep = progress.step;
+      return;
+    }
     display.log(chalk.dim(`validating at step ${progress.step} …`));
     const v = validate(model, data.valid, data.pipeline, config, progress.step);
     lastValidation = v;
@@ -166,7 +209,6 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
       progress.badValidations++;
     }
     if (scheduler.kind === "plateau") optimizer.lr = scheduler.step(value);
-    metrics.write({ type: "valid", epoch: progress.epoch, ...v, lr: optimizer.lr, best: improved });
     display.log(
       `${chalk.green("valid")} step ${progress.step}: loss ${v.loss.toFixed(4)} | ppl ${v.perplexity.toFixed(2)} | exact ${(100 * v.exactMatch).toFixed(1)}% | BLEU ${v.bleu.toFixed(2)}` +
         (improved ? chalk.green(" (best)") : ""),
@@ -178,6 +220,8 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
       bestValidation = v;
       saveCheckpoint(paths.best, checkpointState());
     }
+    // Written once the checkpoints are on disk: a valid record (with best: true) is never about a save that failed.
+    metrics.write({ type: "valid", epoch: progress.epoch, ...v, lr: optimizer.lr, best: improved, ...spanRecord(model) });
     if (t.earlyStopping.patience > 0 && progress.badValidations >= t.earlyStopping.patience) stopReason = "early-stopping";
   };
 
@@ -206,13 +250,10 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
         const stepResult = stepArena.run(() => trainStep(model, batch, optimizer, scheduler, config, samplingRng));
         if (!stepResult.ok) {
           stopReason = "non-finite";
-          announce(
-            chalk.red(`error: ${stepResult.what} became ${stepResult.value} at step ${progress.step + 1}; stopping. `) +
-              (lastSavedStep === null
-                ? `No checkpoint had been saved yet (the first comes at step ${t.validEvery}).`
-                : `The last good checkpoint (step ${lastSavedStep}) is kept in ${paths.last}.`) +
-              " Try a lower training.lr or training.clipNorm.",
-          );
+          metrics.write({ type: "non-finite", step: progress.step + 1, epoch: progress.epoch, what: stepResult.what, value: stepResult.value });
+          const best = progress.bestMetric === null ? null : { value: progress.bestMetric, step: (bestValidation as ValidationResult | null)?.step ?? null };
+          const message = nonFiniteMessage({ ...stepResult, step: progress.step + 1, lastSavedStep, best, metric: t.earlyStopping.metric, validEvery: t.validEvery });
+          announce(chalk.red(`error: ${message}`));
           break outer;
         }
         progress.step++;
@@ -224,7 +265,18 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
         const seconds = (Date.now() - windowStart) / 1000;
         display.update({ step: progress.step, epoch: progress.epoch, loss: smoothLoss, tokensPerSecond: seconds > 0 ? windowTokens / seconds : 0, lr: optimizer.lr });
         if (progress.step % t.logEvery === 0) {
-          metrics.write({ type: "train", step: progress.step, epoch: progress.epoch, loss: windowLoss / windowSteps, lr: optimizer.lr, gradNorm: stepResult.gradNorm, tokensPerSecond: windowTokens / Math.max(seconds, 1e-9), elapsedSeconds: (Date.now() - startTime) / 1000 });
+          const logged = { step: progress.step, epoch: progress.epoch, loss: windowLoss / windowSteps, lr: optimizer.lr, tokensPerSecond: windowTokens / Math.max(seconds, 1e-9), elapsedSeconds: (Date.now() - startTime) / 1000 };
+          metrics.write({ type: "train", ...logged, gradNorm: stepResult.gradNorm, ...spanRecord(model) });
+          display.logged(logged);
+          if (divergence.crossed(logged.loss)) {
+            metrics.write({ type: "diverging", step: progress.step, epoch: progress.epoch, loss: logged.loss, bound: divergence.bound, lr: optimizer.lr });
+            display.warn(
+              chalk.yellow(
+                `warning: training loss ${logged.loss.toFixed(2)} at step ${progress.step} is above ${divergence.bound.toFixed(2)} (10 · ln of the ${data.pipeline.tgtVocab.size}-token target vocabulary): training is diverging; ` +
+                  `try a lower training.lr (training continues; checkpoints/best changes only when validation improves)`,
+              ),
+            );
+          }
           windowTokens = 0;
           windowLoss = 0;
           windowSteps = 0;
@@ -249,8 +301,9 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
     if (reason === "interrupted") {
       saveCheckpoint(paths.last, checkpointState());
       announce(chalk.yellow(`interrupted at step ${progress.step}: saved ${paths.last}; continue with: attn train --resume ${paths.dir}`));
-    } else if (reason !== "non-finite" && reason !== "early-stopping" && (lastValidation === null || (lastValidation as ValidationResult).step !== progress.step)) {
-      await runValidation();
+    } else if (reason !== "non-finite" && reason !== "early-stopping") {
+      const done = hasValidation ? lastValidation !== null && (lastValidation as ValidationResult).step === progress.step : lastSavedStep === progress.step;
+      if (!done) await runValidation();
     }
   } finally {
     display.stop();
@@ -261,6 +314,7 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
   log(
     `${chalk.bold("done")}: ${progress.step} steps in ${formatSeconds(elapsed)} (${stopReason})` +
       (best ? ` | best ${t.earlyStopping.metric} ${formatMetric(t.earlyStopping.metric, best[t.earlyStopping.metric])} at step ${best.step}` : "") +
+      (hasValidation ? "" : " | no validation, best: none") +
       `\n  run folder: ${paths.dir}`,
   );
   return { runDir: paths.dir, steps: progress.step, stopReason: stopReason!, best, last: lastValidation };
@@ -270,12 +324,6 @@ function formatMetric(metric: string, v: number): string {
   return metric === "exactMatch" ? `${(100 * v).toFixed(2)}%` : v.toFixed(4);
 }
 
-function formatSeconds(s: number): string {
-  if (s < 60) return `${s.toFixed(1)} s`;
-  const m = Math.floor(s / 60);
-  return `${m} min ${Math.round(s - 60 * m)} s`;
-}
-
 export type StepOutcome = { ok: true; loss: number; gradNorm: number } | { ok: false; what: "loss" | "gradient norm"; value: number };
 
 /** One optimizer update on one batch. The weights are untouched when the loss or gradient is not finite. */
@@ -283,15 +331,18 @@ export function trainStep(model: TranslationModel, batch: Batch, optimizer: Opti
   const t = config.training;
   model.train();
   // Fused output layer + cross-entropy: padding rows are never projected, the logits never kept.
-  const loss = model.trainingLoss(batch, batch.tgtOut, { ignoreIndex: PAD, labelSmoothing: labelSmoothingOf(config) }, { samplingProb: t.scheduledSampling, rng: samplingRng });
+  const loss = model.trainingLoss(batch, batch.tgtOut, { ignoreIndex: PAD, labelSmoothing: labelSmoothingOf(config) }, { samplingProb: t.scheduledSampling, rng: samplingRng, coverageLoss: t.coverageLoss });
   const value = loss.item();
   if (!Number.isFinite(value)) return { ok: false, what: "loss", value };
   model.zeroGrad();
-  loss.backward();
+  // The adaptive-span penalty λ·L·mean z (Sukhbaatar et al. 2019) joins the loss it is trained on; `loss` reported stays the cross-entropy.
+  const spanLoss = adaptiveSpanLoss(model);
+  (spanLoss ? add(loss, spanLoss) : loss).backward();
   const gradNorm = clipGradNorm(model.parameters(), t.clipNorm);
   if (!Number.isFinite(gradNorm)) return { ok: false, what: "gradient norm", value: gradNorm };
   if (scheduler.kind !== "plateau") optimizer.lr = scheduler.step();
   optimizer.step();
+  clampAdaptiveSpans(model);
   return { ok: true, loss: value, gradNorm };
 }
 
@@ -300,9 +351,9 @@ function restore(paths: RunPaths, model: TranslationModel, optimizer: Optimizer,
   const ckpt = loadCheckpoint(paths.last);
   restoreModel(model, ckpt);
   if (!ckpt.optimizerState) throw new UserError(`${paths.last}: the checkpoint has no optimizer state, so training cannot resume exactly`);
-  optimizer.loadStateDict(ckpt.optimizerState);
   const meta = ckpt.meta;
-  if (meta.scheduler) scheduler.loadStateDict(meta.scheduler as never);
+  inFile(join(ckpt.dir, CHECKPOINT_FILES.optimizer), () => optimizer.loadStateDict(ckpt.optimizerState!));
+  if (meta.scheduler) inFile(join(ckpt.dir, CHECKPOINT_FILES.meta), () => scheduler.loadStateDict(meta.scheduler as never));
   const rngs = meta.rngStates as Record<string, ReturnType<Rng["getState"]>>;
   for (const [name, rng] of Object.entries(model.randomStreams)) if (rngs[name]) rng.setState(rngs[name]!);
   if (rngs["scheduled-sampling"]) samplingRng.setState(rngs["scheduled-sampling"]);
@@ -314,8 +365,17 @@ function restore(paths: RunPaths, model: TranslationModel, optimizer: Optimizer,
     bestMetric: (meta.bestMetric as number | null) ?? null,
     badValidations: extra.badValidations ?? 0,
     elapsedSeconds: extra.elapsedSeconds ?? 0,
-    lastValidation: extra.lastValidation ?? null,
+    lastValidation: extra.lastValidation ? validationFromJson(extra.lastValidation) : null,
   };
+}
+
+/** Run `load`; its UserError (a bad stored state) is prefixed with the checkpoint file it came from. */
+function inFile(file: string, load: () => void): void {
+  try {
+    load();
+  } catch (err) {
+    throw err instanceof UserError ? new UserError(`${displayPath(file)}: ${err.message}`, err.exitCode) : err;
+  }
 }
 
 export { runPaths };

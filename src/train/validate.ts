@@ -1,18 +1,18 @@
 import { inScopedArena } from "../tensor/storage.js";
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { noGrad } from "../autograd/tape.js";
 import type { Config } from "../config/schema.js";
 import { makeBatches } from "../data/batching.js";
 import type { EncodedSplit } from "../data/dataset.js";
 import type { TextPipeline } from "../data/textPipeline.js";
-import { JOINER_MARK } from "../data/normalize.js";
-import { WordTokenizer } from "../data/tokenizers/index.js";
 import { PAD } from "../data/vocab.js";
 import { translateExamples } from "../decode/translate.js";
 import { corpusBleu } from "../eval/bleu.js";
+import { withFsErrors } from "../fsErrors.js";
+import { decodeNumber } from "../json.js";
 import type { TranslationModel } from "../models/types.js";
 import { attentionCsv, type AttentionMatrix } from "../viz/attentionCsv.js";
+import { writeFileAtomic } from "./atomic.js";
 
 export interface ValidationResult {
   step: number;
@@ -21,17 +21,10 @@ export interface ValidationResult {
   perplexity: number;
   /** Fraction of decoded sentences equal to the reference (after normalisation). */
   exactMatch: number;
-  /** Corpus BLEU (0–100) on word tokens of the decoded text. */
+  /** Corpus BLEU (0–100) of the decoded text, sacreBLEU's default (13a tokens, exp smoothing): src/eval/bleu.ts. */
   bleu: number;
   /** Sentences decoded for exact match and BLEU. */
   decoded: number;
-}
-
-const bleuTokenizer = new WordTokenizer();
-
-/** Tokens for BLEU: words with punctuation split off (like sacreBLEU's 13a), whatever the model's tokenizer. */
-export function bleuTokens(text: string): string[] {
-  return bleuTokenizer.encode(text).map((t) => t.replaceAll(JOINER_MARK, ""));
 }
 
 /** Texts of a decoded sample next to their references. */
@@ -42,7 +35,7 @@ export interface DecodedSample {
   references: string[];
 }
 
-/** Exact match and corpus BLEU of decoded texts against their references. */
+/** Exact match and corpus BLEU (equal to sacreBLEU's default BLEU of the same texts) of decoded texts against their references. */
 export function decodedScores(hypotheses: readonly string[], references: readonly string[]): { exactMatch: number; bleu: number } {
   const n = hypotheses.length;
   if (n === 0) return { exactMatch: 0, bleu: 0 };
@@ -50,7 +43,7 @@ export function decodedScores(hypotheses: readonly string[], references: readonl
   hypotheses.forEach((h, i) => {
     if (h === references[i]) exact++;
   });
-  return { exactMatch: exact / n, bleu: corpusBleu(hypotheses.map(bleuTokens), references.map(bleuTokens)).bleu };
+  return { exactMatch: exact / n, bleu: corpusBleu(hypotheses, [references]).bleu };
 }
 
 /** Mean teacher-forced cross-entropy per target token over the whole split (no label smoothing). */
@@ -69,10 +62,11 @@ export function teacherForcedLoss(model: TranslationModel, split: EncodedSplit, 
 /** Decode the first `limit` sentences of a split (greedy or beam) into texts, with their references. */
 export function decodeSample(model: TranslationModel, split: EncodedSplit, pipeline: TextPipeline, config: Config, limit: number, beam: number): DecodedSample {
   const examples = split.examples.slice(0, Math.min(limit, split.examples.length));
-  const hyps = translateExamples(model, examples, { beam, maxLen: config.decoding.maxLen, lengthPenalty: config.decoding.lengthPenalty, batchSize: config.training.batchSize, attention: false });
+  const hyps = translateExamples(model, examples, { beam, maxLen: config.decoding.maxLen, lengthPenalty: config.decoding.lengthPenalty, coveragePenalty: config.decoding.coveragePenalty, batchSize: config.training.batchSize, attention: false });
   return {
     examples,
-    hypotheses: hyps.map((h) => pipeline.decodeTarget(h.tokens)),
+    // Copy attention: ids V + k are the sentence's source words outside the target vocabulary.
+    hypotheses: hyps.map((h, i) => pipeline.decodeTarget(h.tokens, examples[i]!.copy?.oov)),
     references: examples.map((e) => split.pairs[e.index]!.tgt),
   };
 }
@@ -95,6 +89,12 @@ export function validate(model: TranslationModel, split: EncodedSplit, pipeline:
   }
 }
 
+/** A validation as stored in meta.json (src/json.ts), its "Infinity" / "NaN" strings back to numbers. */
+export function validationFromJson(v: ValidationResult): ValidationResult {
+  const num = (x: unknown) => decodeNumber(x) ?? NaN;
+  return { ...v, loss: num(v.loss), perplexity: num(v.perplexity), exactMatch: num(v.exactMatch), bleu: num(v.bleu) };
+}
+
 /** Greedy-decode the first output.attentionSamples validation sentences and write their cross-attention to attention/step-N.csv. */
 export function dumpValidationAttention(model: TranslationModel, split: EncodedSplit, pipeline: TextPipeline, config: Config, dir: string, step: number): void {
   const n = Math.min(config.output.attentionSamples, split.examples.length);
@@ -108,12 +108,14 @@ export function dumpValidationAttention(model: TranslationModel, split: EncodedS
       kind: "cross",
       layer: 0,
       head: 0,
-      targetTokens: [...h.tokens.map((id) => pipeline.tgtVocab.token(id)), "</s>"].slice(0, h.attention.length),
+      targetTokens: [...h.tokens.map((id) => pipeline.tgtVocab.token(id, examples[i]!.copy?.oov)), "</s>"].slice(0, h.attention.length),
       sourceTokens: Array.from(examples[i]!.src, (id) => pipeline.srcVocab.token(id)),
       weights: h.attention,
+      ...(h.pGen.length > 0 ? { pGen: h.pGen } : {}),
     }));
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `step-${step}.csv`), attentionCsv(matrices));
+    const file = join(dir, `step-${step}.csv`);
+    // Atomic, so a full disk leaves no half-written dump behind.
+    withFsErrors("write the attention dump", file, () => writeFileAtomic(file, attentionCsv(matrices)));
   } finally {
     model.train();
   }

@@ -1,24 +1,26 @@
 import { readFileSync } from "node:fs";
+import { decodeUtf8Lines } from "../data/readers/lines.js";
 import { UserError } from "../errors.js";
+import { fsUserError } from "../fsErrors.js";
 
-/** Non-empty-or-empty lines of a UTF-8 file or of stdin (BOM stripped, CRLF accepted). */
+/**
+ * The lines of a UTF-8 file or of stdin (BOM stripped, CRLF accepted). Bad bytes stop with
+ * `<file>:<line>: invalid UTF-8`, as the data readers do: a sentence silently decoded to U+FFFD
+ * would be translated as <unk>s without a word of warning.
+ */
 export async function readInputLines(file: string | undefined): Promise<string[]> {
-  let text: string;
   if (file) {
+    let bytes: Buffer;
     try {
-      text = readFileSync(file, "utf8");
+      bytes = readFileSync(file);
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      throw new UserError(code === "ENOENT" ? `--input ${file}: no such file` : `--input ${file}: ${(err as Error).message}`);
+      if ((err as { code?: unknown }).code === "ENOENT") throw new UserError(`--input ${file}: no such file`);
+      throw fsUserError(err, "read the --input file", file);
     }
-  } else {
-    if (process.stdin.isTTY) throw new UserError("no input: pass --input FILE, or pipe sentences on stdin (one per line)");
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    text = Buffer.concat(chunks).toString("utf8");
+    return decodeUtf8Lines(bytes, file);
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lines = text.split(/\r?\n/);
-  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
-  return lines;
+  if (process.stdin.isTTY) throw new UserError("no input: pass --input FILE, or pipe sentences on stdin (one per line)");
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return decodeUtf8Lines(Buffer.concat(chunks), "<stdin>");
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Attention } from "../../src/attention/attention.js";
 import { GeneralScore } from "../../src/attention/general.js";
-import { createScore, SCORE_REGISTRY } from "../../src/attention/registry.js";
+import { MultiheadCrossAttention } from "../../src/attention/multiheadCross.js";
+import { composeAttention, createAttention, createScore, SCORE_REGISTRY, scoreEntry } from "../../src/attention/registry.js";
 import { matmul, sum } from "../../src/ops/index.js";
 import { Rng } from "../../src/tensor/rng.js";
 import { Tensor } from "../../src/tensor/tensor.js";
@@ -248,11 +248,20 @@ describe("scores", () => {
 });
 
 describe("registry", () => {
-  it("has exactly the documented score kinds", () => {
-    expect(Object.keys(SCORE_REGISTRY).sort()).toEqual([...SCORE_KINDS].sort());
-    for (const kind of SCORE_KINDS) {
-      const { dq, dk } = dimsFor(kind);
-      expect(createScore(kind, dq, dk, { size: 3, rank: 2 }, new Rng(1)).kind).toBe(kind);
+  it("every entry builds its decoder attention: composed scores a module of their kind, multihead a whole attention", () => {
+    for (const kind of Object.keys(SCORE_REGISTRY)) {
+      const entry = scoreEntry(kind);
+      const { dq, dk } = entry.score ? dimsFor(kind) : { dq: 4, dk: 6 };
+      const spec = { score: kind, scope: "global", window: 1, size: 3, rank: 2, normalizer: "softmax" };
+      const attn = createAttention({ queryDim: dq, keyDim: dk, spec, heads: 2, dropout: 0, rng: new Rng(1) });
+      expect(attn.contextSize, kind).toBe(entry.contextSize(dq, dk));
+      if (entry.score) {
+        expect(createScore(kind, dq, dk, { size: 3, rank: 2 }, new Rng(1)).kind).toBe(kind);
+        expect(SCORE_KINDS).toContain(kind);
+      } else {
+        expect(attn).toBeInstanceOf(MultiheadCrossAttention);
+        expect(() => createScore(kind, dq, dk, { size: 3, rank: 2 }, new Rng(1))).toThrow(/a whole attention/);
+      }
     }
   });
 
@@ -305,7 +314,7 @@ describe("parameter names", () => {
 
 describe("Attention.prepare", () => {
   it("rejects a mask or lengths that do not fit the keys", () => {
-    const attn = new Attention(createScore("dot", 4, 4, { size: 1, rank: 1 }, new Rng(1)), 4, { scope: "global", window: 0, size: 1 }, new Rng(2));
+    const attn = composeAttention(createScore("dot", 4, 4, { size: 1, rank: 1 }, new Rng(1)), { queryDim: 4, keyDim: 4, spec: { scope: "global", window: 0, size: 1, normalizer: "softmax" }, rng: new Rng(2) });
     const keys = Tensor.zeros([2, 3, 4]);
     expect(() => attn.prepare(keys, new Uint8Array(5), new Int32Array(2))).toThrow(/Attention.prepare/);
     expect(() => attn.prepare(keys, new Uint8Array(6), new Int32Array(3))).toThrow(/Attention.prepare/);

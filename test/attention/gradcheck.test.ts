@@ -3,8 +3,9 @@ import { additiveEnergies, concat } from "../../src/ops/index.js";
 import { withFloat64 } from "../../src/tensor/dtype.js";
 import { Rng } from "../../src/tensor/rng.js";
 import type { Tensor } from "../../src/tensor/tensor.js";
-import type { Attention, AttentionScope } from "../../src/attention/attention.js";
+import type { Attention } from "../../src/attention/attention.js";
 import {
+  type AttentionScope,
   dimsFor,
   expectGradOk,
   flatOutputs,

@@ -1,19 +1,28 @@
 import { expect } from "vitest";
-import { Attention, type AttentionMemory, type AttentionOutput, type AttentionScope } from "../../src/attention/attention.js";
-import { createScore } from "../../src/attention/registry.js";
+import type { Attention, AttentionMemory, AttentionOutput } from "../../src/attention/attention.js";
+import { composeAttention, createScore, NORMALIZER_NAMES, SCOPE_NAMES, SCORE_NAMES, scoreEntry, type ScopeName } from "../../src/attention/registry.js";
+import type { LocalPredictiveScope } from "../../src/attention/scopes/localPredictive.js";
+import type { NormalizerSpec } from "../../src/attention/spec.js";
 import { gradCheck, type GradCheckOptions } from "../../src/autograd/gradcheck.js";
 import { noGrad } from "../../src/autograd/tape.js";
 import { concat, matmul, mul, reshape, sigmoid, tanh } from "../../src/ops/index.js";
 import { Rng } from "../../src/tensor/rng.js";
 import { Tensor } from "../../src/tensor/tensor.js";
 
-/** Every registered score kind and every scope, for tests that sweep all combinations. */
-export const SCORE_KINDS = ["additive", "dot", "scaled-dot", "general", "bilinear", "concat"] as const;
-export const SCOPES: readonly AttentionScope[] = ["global", "local-m", "local-p"];
+export type AttentionScope = ScopeName;
 
-/** dot and scaled-dot need Dq = Dk; the others get unequal sizes so a swapped axis shows up. */
+/**
+ * Every registered score that composes with a scope and a normaliser, every scope and every
+ * normaliser, read from the registry, for tests that sweep all combinations (a new entry is
+ * tested without touching the tests).
+ */
+export const SCORE_KINDS = SCORE_NAMES.filter((k) => scoreEntry(k).score !== null);
+export const SCOPES: readonly AttentionScope[] = SCOPE_NAMES;
+export const NORMALIZERS = NORMALIZER_NAMES;
+
+/** Scores that need Dq = Dk get equal sizes (registry: equalSizes); the others unequal ones so a swapped axis shows up. */
 export function dimsFor(kind: string): { dq: number; dk: number } {
-  return kind === "dot" || kind === "scaled-dot" ? { dq: 4, dk: 4 } : { dq: 3, dk: 4 };
+  return scoreEntry(kind).equalSizes ? { dq: 4, dk: 4 } : { dq: 3, dk: 4 };
 }
 
 export interface AttentionSetup {
@@ -21,14 +30,16 @@ export interface AttentionSetup {
   /** Hidden size of additive / concat scores and of the local-p predictor. */
   size?: number;
   rank?: number;
+  /** Normaliser (default softmax) with its alpha / learnAlpha / topK. */
+  normalizer?: NormalizerSpec;
 }
 
-/** Score from the registry wrapped in an Attention; tensors take the current dtype. */
+/** Score from the registry composed with a scope and a normaliser; tensors take the current dtype. */
 export function makeAttention(kind: string, scope: AttentionScope, dq: number, dk: number, seed: number, setup: AttentionSetup = {}): Attention {
   const rng = new Rng(seed);
   const size = setup.size ?? 5;
   const score = createScore(kind, dq, dk, { size, rank: setup.rank ?? 2 }, rng);
-  return new Attention(score, dq, { scope, window: setup.window ?? 1, size }, rng);
+  return composeAttention(score, { queryDim: dq, keyDim: dk, spec: { scope, window: setup.window ?? 1, size, ...(setup.normalizer ?? { normalizer: "softmax" }) }, rng });
 }
 
 /** [B·S] pad mask (1 = pad, padding on the right) for the given lengths. */
@@ -64,7 +75,8 @@ export function flatOutputs(out: AttentionOutput): Tensor {
  */
 export function predictedPositions(attn: Attention, query: Tensor, lengths: readonly number[]): number[] {
   return noGrad(() => {
-    const gate = sigmoid(matmul(tanh(attn.positionProj!.forward(query)), attn.positionV!));
+    const scope = attn.scope as LocalPredictiveScope;
+    const gate = sigmoid(matmul(tanh(scope.positionProj.forward(query)), scope.positionV));
     const lens = Tensor.from(lengths, [lengths.length, 1]);
     return Array.from(mul(gate, lens).data);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AdditiveScore } from "../../src/attention/additive.js";
-import { Attention } from "../../src/attention/attention.js";
+import { composeAttention } from "../../src/attention/registry.js";
 import { ConcatScore } from "../../src/attention/concat.js";
 import { DotScore } from "../../src/attention/dot.js";
 import { GeneralScore } from "../../src/attention/general.js";
@@ -65,7 +65,7 @@ describe("Attention (global) matches PyTorch", () => {
       const [B, S, Dk] = keys.shape as [number, number, number];
       const Dq = query.shape[1]!;
       const A = (fx.params.v?.shape[0]) ?? 1;
-      const attn = new Attention(c.build(Dq, Dk, A, new Rng(7)), Dq, { scope: "global", window: 0, size: 1 }, new Rng(8));
+      const attn = composeAttention(c.build(Dq, Dk, A, new Rng(7)), { queryDim: Dq, keyDim: Dk, spec: { scope: "global", window: 0, size: 1, normalizer: "softmax" }, rng: new Rng(8) });
 
       // Load the fixture's weights through the module's own parameter names (strict: all covered).
       const names = attn.namedParameters().map(([n]) => n);

@@ -24,8 +24,8 @@ export interface Run {
 export interface AttnOptions {
   /** Working directory (default: the repository root). */
   cwd?: string;
-  /** Written to the child's stdin, which is then closed (default: empty stdin). */
-  input?: string;
+  /** Written to the child's stdin, which is then closed (default: empty stdin); bytes for non-UTF-8 input. */
+  input?: string | Uint8Array;
   env?: Record<string, string>;
   /** Kill the child (SIGKILL) after this long; a safety net so a hung child cannot stall the suite. */
   timeoutMs?: number;

@@ -138,7 +138,7 @@ describe.concurrent("attn train: bad configs and flags give one exact red line",
 
   it("--set with a bad value, and a --set without '='", async () => {
     await Promise.all([
-      expectError(["--config", "tiny.json", "--set", "training.maxSteps=abc"], 'tiny.json: training.maxSteps: expected number; got "abc"'),
+      expectError(["--config", "tiny.json", "--set", "training.maxSteps=abc"], 'tiny.json: training.maxSteps: expected number; got "abc" (from --set)'),
       expectError(["--config", "tiny.json", "--set", "training.maxSteps"], "--set training.maxSteps: expected path=value, e.g. --set training.maxSteps=100"),
     ]);
   });
@@ -160,7 +160,7 @@ describe.concurrent("attn train: bad configs and flags give one exact red line",
 });
 
 describe("attn train: stops", () => {
-  it("a non-finite loss stops with exit code 3 and one line; checkpoints/last (the last good one) still translates", async () => {
+  it("a non-finite loss stops with exit code 3 and one line naming the checkpoint to use, which translates", async () => {
     // SGD with a step schedule whose gamma is 1e36: six sane steps (checkpoint at 6), then the weights explode.
     const run = join(dir, "run-nan");
     const r = await attn([
@@ -176,15 +176,15 @@ describe("attn train: stops", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const lines = r.stderr.split("\n").filter((l) => l.startsWith("error: "));
     expect(lines).toHaveLength(1);
-    const m = /^error: (loss|gradient norm) became (NaN|Infinity|-Infinity) at step (\d+); stopping\. The last good checkpoint \(step 6\) is kept in (.+)\. Try a lower training\.lr or training\.clipNorm\.$/.exec(lines[0]!);
+    // The only validation (step 6) is the best one and the newest checkpoint.
+    const m = /^error: (loss|gradient norm) became (NaN|Infinity|-Infinity) at step (\d+); stopping\. Use checkpoints\/best \(step 6, valid loss \d+\.\d{4}\), which is also the newest checkpoint before the failure\. Try a lower training\.lr or training\.clipNorm\.$/.exec(lines[0]!);
     expect(m, lines[0]).not.toBeNull();
     expect(Number(m![3])).toBeGreaterThan(6);
-    expect(m![4]).toBe(join(run, "checkpoints", "last"));
     expect(r.stderr).toMatch(/done: \d+ steps in .* \(non-finite\)/);
 
-    const meta = readJsonFile(join(run, "checkpoints", "last", "meta.json"));
+    const meta = readJsonFile(join(run, "checkpoints", "best", "meta.json"));
     expect(meta.step).toBe(6);
-    const t = await attn(["translate", "--checkpoint", join(run, "checkpoints", "last")], { input: "a b c\nd e\n" });
+    const t = await attn(["translate", "--checkpoint", join(run, "checkpoints", "best")], { input: "a b c\nd e\n" });
     expect(t.code).toBe(0);
     expect(t.stdout.split("\n").slice(0, -1)).toHaveLength(2);
   });

@@ -263,7 +263,7 @@ describe.concurrent("attn dump-attention", () => {
     expect(parseCsv(blocks[1]!.split("\n").slice(1).join("\n"))[0]).toEqual(["", "d", ",", "e", "</s>"]);
   });
 
-  it("filters: --kind cross keeps every row, --kind encoder-self leaves only the header", async () => {
+  it("filters: --kind cross keeps every row, --kind encoder-self (absent here) is an error naming the kinds there are", async () => {
     const [all, cross, self] = await Promise.all([
       dump("--source", "a b c"),
       dump("--source", "a b c", "--kind", "cross", "--layer", "0", "--head", "0"),
@@ -272,14 +272,14 @@ describe.concurrent("attn dump-attention", () => {
     ok(all);
     expect(longRows(all.stdout).length).toBeGreaterThan(0);
     expect(cross.stdout).toBe(all.stdout);
-    expect(self.code).toBe(0);
-    expect(self.stdout).toBe(HEADER + "\n");
+    userError(self, /^error: --kind encoder-self: this model has no encoder-self attention; expected cross$/m);
+    expect(self.stdout).toBe("");
   });
 
   it("bad flags: one line each", async () => {
     const [kind, format] = await Promise.all([dump("--source", "a b", "--kind", "self"), dump("--source", "a b", "--format", "wide")]);
     userError(kind, /--kind: expected one of cross \| encoder-self \| decoder-self; got "self"/);
-    userError(format, /--format: expected long or matrix; got "wide"/);
+    userError(format, /--format: expected long, matrix or svg; got "wide"/);
   });
 
   it('a "none"-decoder checkpoint: a clear one-line error', async () => {

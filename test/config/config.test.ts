@@ -50,9 +50,9 @@ describe("config validation", () => {
   it("checks combinations across fields", () => {
     expect(errorOf({ ...base, model: { decoder: { type: "bahdanau" }, attention: { scope: "local-m" } } })).toMatch(/local attention is Luong's/);
     expect(errorOf({ ...base, model: { encoder: { hiddenSize: 64 }, decoder: { type: "luong", hiddenSize: 100 }, attention: { score: "dot" } } })).toMatch(
-      /model\.decoder\.hiddenSize must equal the encoder output size 128/,
+      /model\.decoder\.hiddenSize = 100 must equal the encoder output size 128/,
     );
-    expect(errorOf({ ...base, model: { decoder: { type: "none", bridge: "none" } } })).toMatch(/^c\.json: model\.decoder\.bridge:/);
+    expect(errorOf({ ...base, model: { decoder: { type: "none", bridge: "none" } } })).toMatch(/^c\.json: model\.decoder\.bridge = "none": /);
   });
 });
 

@@ -1,8 +1,8 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findTask, TASKS } from "../../src/data/tasks/index.js";
-import { formatAlignments, generateSplits, splitSizes, writeGeneratedDataset } from "../../src/data/tasks/generate.js";
+import { formatAlignments, generateSplits, MAX_GENERATED_PAIRS, splitSizes, writeGeneratedDataset } from "../../src/data/tasks/generate.js";
 import { tempDir } from "./tmpFiles.js";
 
 const file = tempDir("generate");
@@ -72,4 +72,47 @@ describe("committed data/", () => {
       expect(readAll(out)).toEqual(readAll(join(DATA, folder)));
     });
   }
+});
+
+describe("impossible requests stop at once", () => {
+  it("refuses --n beyond MAX_GENERATED_PAIRS and negative split sizes", () => {
+    expect(() => splitSizes(MAX_GENERATED_PAIRS + 1)).toThrow(`--n ${MAX_GENERATED_PAIRS + 1}: expected at most 1,000,000 pairs per dataset`);
+    expect(() => splitSizes(1e20)).toThrow(/expected at most/);
+    expect(() => splitSizes(0)).toThrow("--n 0: expected a positive integer");
+    expect(() => splitSizes(100, -1)).toThrow("--valid -1: expected an integer ≥ 0");
+    expect(() => splitSizes(100, 5, 2.5)).toThrow("--test 2.5: expected an integer ≥ 0");
+  });
+
+  it("counts the distinct sources of the sequence tasks and refuses a larger --n before sampling", () => {
+    const copy = findTask("copy");
+    // 2 + 4 + 8 sequences of 1–3 symbols over 2 symbols.
+    expect(copy.capacity!({ minLen: 1, maxLen: 3, symbols: 2 })).toBe(14);
+    expect(copy.capacity!({ minLen: 5, maxLen: 40, symbols: 26 })).toBeGreaterThan(1e50);
+    expect(copy.capacity!({ minLen: 1, maxLen: 1000, symbols: 260 })).toBe(Infinity);
+    const options = { minLen: 1, maxLen: 3, symbols: 2 };
+    expect(generateSplits({ task: copy, n: 14, seed: 1, valid: 2, test: 2, options }).train).toHaveLength(10);
+    expect(() => generateSplits({ task: copy, n: 15, seed: 1, options })).toThrow(
+      "--n 15: the copy task has only 14 distinct sources with --min-len 1 --max-len 3 --symbols 2; expected --n ≤ 14 (widen the length range or the symbol set)",
+    );
+  });
+});
+
+describe("the --out folder", () => {
+  it("is refused when it is a file, or holds a dataset and --force is not given", async () => {
+    const taken = file("taken");
+    await writeGeneratedDataset(taken, { task: findTask("reverse"), n: 20, seed: 1 });
+    const before = readAll(taken);
+    await expect(writeGeneratedDataset(taken, { task: findTask("reverse"), n: 20, seed: 2 })).rejects.toThrow(/already holds a dataset \(train\.tsv, train\.align, valid\.tsv, …\); pass --force/);
+    expect(readAll(taken)).toEqual(before);
+    await expect(writeGeneratedDataset(join(taken, "meta.json"), { task: findTask("reverse"), n: 20, seed: 1 })).rejects.toThrow(/meta\.json: is a file; expected a folder/);
+  });
+
+  it("is overwritten with --force, other files in it left alone", async () => {
+    const dir = file("forced");
+    await writeGeneratedDataset(dir, { task: findTask("reverse"), n: 20, seed: 1 });
+    writeFileSync(join(dir, "notes.txt"), "mine");
+    await writeGeneratedDataset(dir, { task: findTask("reverse"), n: 20, seed: 2 }, true);
+    expect(JSON.parse(readFileSync(join(dir, "meta.json"), "utf8")).seed).toBe(2);
+    expect(readFileSync(join(dir, "notes.txt"), "utf8")).toBe("mine");
+  });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { chrF } from "../../src/eval/chrF.js";
+import { corpusChrF, type ChrFOptions } from "../../src/eval/chrF.js";
+
+const chrF = (hyps: string[], refs: string[], opts: ChrFOptions = {}) => corpusChrF(hyps, [refs], opts);
 import { exactMatch } from "../../src/eval/exactMatch.js";
 
 describe("chrF", () => {
@@ -11,17 +13,27 @@ describe("chrF", () => {
     expect(chrF(["a b c"], ["abc"]).chrF).toBeCloseTo(100, 10);
   });
 
-  it("hand-computed: 'ab' against 'abc'", () => {
+  it("hand-computed: 'ab' against 'abc' (sacreBLEU's effective order)", () => {
     // n=1: 2 matches, P = 2/2, R = 2/3.  n=2: "ab" matches, P = 1/1, R = 1/2.
-    // n=3: no hypothesis trigram, one reference trigram: P = R = 0.  n ≥ 4: neither side, skipped.
-    // chrP = (1 + 1 + 0)/3 = 2/3, chrR = (2/3 + 1/2 + 0)/3 = 7/18.
-    // chrF2 = 5 · chrP · chrR / (4 · chrP + chrR) = (35/27) / (55/18) = 14/33.
+    // n=3: no hypothesis trigram, so the order does not count; n ≥ 4: neither side has n-grams.
+    // chrP = (1 + 1)/2 = 1, chrR = (2/3 + 1/2)/2 = 7/12.
+    // chrF2 = 5 · chrP · chrR / (4 · chrP + chrR) = (35/12) / (55/12) = 7/11.
     const r = chrF(["ab"], ["abc"]);
-    expect(r.precision).toBeCloseTo(2 / 3, 12);
-    expect(r.recall).toBeCloseTo(7 / 18, 12);
-    expect(r.chrF).toBeCloseTo((100 * 14) / 33, 10);
-    // β = 1 weighs them equally: F1 = 2PR/(P + R) = (14/27)/(19/18) = 28/57.
-    expect(chrF(["ab"], ["abc"], { beta: 1 }).chrF).toBeCloseTo((100 * 28) / 57, 10);
+    expect(r.stats.slice(0, 3)).toEqual([[2, 3, 2], [1, 2, 1], [0, 1, 0]]);
+    expect(r.chrF).toBeCloseTo((100 * 7) / 11, 10);
+    // β = 1 weighs them equally: F1 = 2PR/(P + R) = (7/6)/(19/12) = 14/19.
+    expect(chrF(["ab"], ["abc"], { beta: 1 }).chrF).toBeCloseTo((100 * 14) / 19, 10);
+    expect(chrF(["ab"], ["abc"], { beta: 1 }).name).toBe("chrF1");
+  });
+
+  it("chrF++ adds word unigrams and bigrams", () => {
+    // Characters are identical once whitespace is removed, but the words differ: "ab" vs "a b".
+    const r = chrF(["ab c"], ["a bc"], { wordOrder: 2 });
+    expect(r.name).toBe("chrF2++");
+    expect(r.stats.slice(6)).toEqual([[2, 2, 0], [1, 1, 0]]);
+    // "abc": character orders 1–3 match perfectly, 4–6 have no n-grams and do not count; both
+    // word orders match nothing: chrP = chrR = (1 + 1 + 1 + 0 + 0)/5 = 3/5.
+    expect(r.chrF).toBeCloseTo(60, 10);
   });
 
   it("nothing in common scores 0", () => {

@@ -27,24 +27,28 @@ for (const [file, mod] of modules) {
       it(c.name, async () => {
         const dir = join(root, `case-${counter++}`);
         mkdirSync(dir, { recursive: true });
-        const args = await c.args(dir, shared);
-        const run = await attn(args, {
-          cwd: c.cwd ? c.cwd(dir, shared) : dir,
-          ...(c.input !== undefined ? { input: c.input } : {}),
-          ...(c.env ? { env: c.env } : {}),
-          timeoutMs: c.timeoutMs ?? 60_000,
-        });
-        const stderr = stripAnsi(run.stderr);
-        const context = `attn ${args.join(" ")}\nexit ${run.code} ${run.signal ?? ""}\nstderr:\n${stderr}`;
-        expect(run.signal, context).toBeNull();
-        if (c.exitCode !== undefined) expect(run.code, context).toBe(c.exitCode);
-        else expect(run.code, context).not.toBe(0);
-        expect(stderr, context).not.toMatch(/internal error|\n\s+at .+:\d+:\d+/);
-        const errors = stderr.split("\n").filter((l) => l.startsWith("error: "));
-        expect(errors, context).toHaveLength(1);
-        expect(errors[0], context).toMatch(c.message);
-        await c.after?.(dir, run, shared);
-      });
+        try {
+          const args = await c.args(dir, shared);
+          const run = await attn(args, {
+            cwd: c.cwd ? c.cwd(dir, shared) : dir,
+            ...(c.input !== undefined ? { input: c.input } : {}),
+            ...(c.env ? { env: c.env } : {}),
+            timeoutMs: c.timeoutMs ?? 60_000,
+          });
+          const stderr = stripAnsi(run.stderr);
+          const context = `attn ${args.join(" ")}\nexit ${run.code} ${run.signal ?? ""}\nstderr:\n${stderr}`;
+          expect(run.signal, context).toBeNull();
+          if (c.exitCode !== undefined) expect(run.code, context).toBe(c.exitCode);
+          else expect(run.code, context).not.toBe(0);
+          expect(stderr, context).not.toMatch(/internal error|\n\s+at .+:\d+:\d+/);
+          const errors = stderr.split("\n").filter((l) => l.startsWith("error: "));
+          expect(errors, context).toHaveLength(1);
+          expect(errors[0], context).toMatch(c.message);
+          await c.after?.(dir, run, shared);
+        } finally {
+          await c.cleanup?.(dir, shared);
+        }
+      }, (c.timeoutMs ?? 60_000) + 60_000);
     }
   });
 }

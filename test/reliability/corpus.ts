@@ -27,8 +27,8 @@ export interface BadInputCase {
    * return the CLI arguments, e.g. `["train", "--config", path]`.
    */
   args: (dir: string, shared: SharedRun) => string[] | Promise<string[]>;
-  /** Written to stdin. */
-  input?: string;
+  /** Written to stdin (bytes for input that is not UTF-8). */
+  input?: string | Uint8Array;
   /** Extra environment variables. */
   env?: Record<string, string>;
   /** The one `error:` line must match this (name what and where). */
@@ -39,6 +39,11 @@ export interface BadInputCase {
   cwd?: (dir: string, shared: SharedRun) => string;
   /** Extra checks after the run: nothing lost, files as expected. */
   after?: (dir: string, run: Run, shared: SharedRun) => void | Promise<void>;
+  /**
+   * Always runs last, also when `args`, the run or a check failed: undo what the setup did
+   * outside `dir` that removing `dir` cannot undo (e.g. unmount a file system mounted in it).
+   */
+  cleanup?: (dir: string, shared: SharedRun) => void | Promise<void>;
   /** Per-case timeout for the child process (default 60 s). */
   timeoutMs?: number;
 }

@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigSchema, type Config } from "../../src/config/schema.js";
-import { UserError } from "../../src/errors.js";
 import { buildModel } from "../../src/models/build.js";
 import type { TranslationModel } from "../../src/models/types.js";
 import { crossEntropy } from "../../src/ops/index.js";
@@ -20,6 +19,7 @@ import {
   type CheckpointInput,
 } from "../../src/train/checkpoint.js";
 import { readSafetensors } from "../../src/train/safetensors.js";
+import { userErrorOf } from "../helpers/userErrors.js";
 import { fixedBatches, tinyReverseExamples } from "../models/tinyTask.js";
 
 const root = mkdtempSync(join(tmpdir(), "attn-checkpoint-"));
@@ -85,17 +85,6 @@ function input(t: ReturnType<typeof trained>, extra: Record<string, unknown> = {
 
 const bits = (a: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(a as Float32Array).buffer));
 const weightBits = (m: TranslationModel) => m.namedParameters().map(([n, t]) => [n, bits(t.data)]);
-
-function userErrorOf(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UserError);
-    expect((e as Error).message).not.toContain("\n");
-    return e as UserError;
-  }
-  throw new Error("expected a UserError");
-}
 
 describe("checkpoint round trip", () => {
   it("restores bitwise-identical weights, optimizer buffers and training state, and training continues identically", () => {
@@ -223,13 +212,46 @@ describe("checkpoint errors", () => {
     expect(broken((d) => rmSync(join(d, CHECKPOINT_FILES.meta)))).toMatch(/not a checkpoint folder \(no meta\.json/);
     expect(broken((d) => rmSync(join(d, CHECKPOINT_FILES.model)))).toMatch(/not a checkpoint folder \(no model\.safetensors/);
     expect(broken((d) => writeFileSync(join(d, CHECKPOINT_FILES.meta), "{oops"))).toMatch(/meta\.json: invalid JSON/);
-    expect(broken(patchMeta({ format: "something-else" }))).toMatch(/meta\.json: not an attn checkpoint/);
+    expect(broken(patchMeta({ format: "something-else" }))).toMatch(/meta\.json: "format": not an attn checkpoint; expected "attn-checkpoint"; got "something-else"$/);
     expect(broken(patchMeta({ version: 2 }))).toMatch(/written by a newer attn \(checkpoint format version 2\)/);
-    expect(broken(patchMeta({ step: -1 }))).toMatch(/"step" must be a non-negative integer/);
-    expect(broken(patchMeta({ bestMetric: "lots" }))).toMatch(/"bestMetric" must be a number or null/);
-    expect(broken(patchMeta({ rngStates: { shuffle: { words: [1, 2, 3] } } }))).toMatch(/"rngStates\.shuffle" must be/);
-    expect(broken(patchMeta({ optimizer: 3 }))).toMatch(/"optimizer" must be null or an object/);
+    expect(broken(patchMeta({ step: -1 }))).toMatch(/meta\.json: "step": expected a non-negative integer; got -1$/);
+    expect(broken(patchMeta({ bestMetric: "lots" }))).toMatch(/"bestMetric": expected a number \(or "NaN", "Infinity", "-Infinity"\); got "lots"$/);
+    expect(broken(patchMeta({ rngStates: { shuffle: { words: [1, 2, 3] } } }))).toMatch(/"rngStates\.shuffle\.words": expected \[4 uint32\]; got \[1,2,3\]/);
+    expect(broken(patchMeta({ optimizer: 3 }))).toMatch(/"optimizer": expected object; got 3$/);
     expect(broken((d) => writeFileSync(join(d, CHECKPOINT_FILES.model), "garbage"))).toMatch(/model\.safetensors: not a safetensors file/);
+  });
+
+  it("refuses NaN and infinite weights or optimizer moments, naming the file, the tensor and the element", () => {
+    const poisoned = (file: string, value: number): string => {
+      const d = freshDir("poisoned");
+      const t = trained(1);
+      const [name, param] = t.model.namedParameters()[2]!;
+      if (file === CHECKPOINT_FILES.model) param.data[4] = value;
+      saveCheckpoint(d, input(t));
+      if (file === CHECKPOINT_FILES.optimizer) {
+        // The moment buffers are written as given; poison one on disk through a fresh save of edited state.
+        const state = t.optimizer.stateDict();
+        state.tensors[`exp_avg.${name}`]![4] = value;
+        saveCheckpoint(d, { ...input(t), optimizer: { stateDict: () => state } });
+      }
+      const msg = userErrorOf(() => loadCheckpoint(d)).message;
+      return msg.replace(d, "<dir>");
+    };
+    const name = trained(0).model.namedParameters()[2]![0];
+    expect(poisoned(CHECKPOINT_FILES.model, NaN)).toMatch(new RegExp(`^<dir>/model\\.safetensors: tensor '${name}' holds NaN \\(element 4 of \\[[\\d, ]+\\]\\); expected finite values`));
+    expect(poisoned(CHECKPOINT_FILES.model, Infinity)).toMatch(/model\.safetensors: tensor '.*' holds Infinity \(element 4 /);
+    expect(poisoned(CHECKPOINT_FILES.optimizer, -Infinity)).toMatch(new RegExp(`^<dir>/optimizer\\.safetensors: tensor 'exp_avg\\.${name}' holds -Infinity`));
+  });
+
+  // A full disk during a save, with the previous checkpoint kept, is in test/reliability/cases/filesystem.ts (it needs a tmpfs).
+  it("turns a file-system fault during a save into one line naming the folder and the step", () => {
+    // A file where the checkpoint's parent folder should be: the save cannot even start.
+    const blocked = join(freshDir(), "file");
+    mkdirSync(join(blocked, ".."), { recursive: true });
+    writeFileSync(blocked, "x");
+    const err = userErrorOf(() => saveCheckpoint(join(blocked, "last"), input(a)));
+    expect(err.message).toMatch(/file\/last: cannot save the checkpoint of step 3: a file is in the way of a folder \(EEXIST\); no checkpoint was written$/);
+    expect(err.exitCode).toBe(1);
   });
 
   it("refuses impossible training positions when saving", () => {
@@ -312,6 +334,9 @@ describe("atomic checkpoint writes", () => {
     expect(loadCheckpoint(last).dir).toBe(oldSibling(last));
     expect(loadCheckpoint(last).meta.step).toBe(3);
     expect(resolveCheckpointDir(run)).toBe(oldSibling(last));
+    // … whether the user names the run folder, the checkpoint folder or a file in it.
+    expect(resolveCheckpointDir(last)).toBe(oldSibling(last));
+    expect(resolveCheckpointDir(join(last, CHECKPOINT_FILES.meta))).toBe(oldSibling(last));
     expect(existsSync(oldSibling(last))).toBe(true);
 
     // Recovery restores it and removes the leftover temporary folder.
@@ -368,6 +393,17 @@ describe("resolveCheckpointDir", () => {
     expect(resolveCheckpointDir(last)).toBe(last);
     expect(resolveCheckpointDir(join(last, CHECKPOINT_FILES.model))).toBe(last);
     expect(resolveCheckpointDir(join(run, "checkpoints"))).toBe(best);
+  });
+
+  it("falls back to .best.old when a save of best was interrupted, for the run folder and for checkpoints/best", () => {
+    const r = freshDir();
+    const b = join(r, "checkpoints", "best");
+    saveCheckpoint(join(r, "checkpoints", "last"), input(a));
+    saveCheckpoint(b, input(a));
+    renameSync(b, oldSibling(b));
+    expect(resolveCheckpointDir(r)).toBe(oldSibling(b));
+    expect(resolveCheckpointDir(b)).toBe(oldSibling(b));
+    expect(loadCheckpoint(resolveCheckpointDir(b)).meta.step).toBe(3);
   });
 
   it("says what it looked for", () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { causalMask } from "../../src/attention/scaledDotProduct.js";
 import { noGrad } from "../../src/autograd/tape.js";
-import { TransformerDecoder } from "../../src/nn/transformer/decoder.js";
-import { TransformerDecoderLayer } from "../../src/nn/transformer/decoderLayer.js";
-import { TransformerEncoder } from "../../src/nn/transformer/encoder.js";
-import { TransformerEncoderLayer } from "../../src/nn/transformer/encoderLayer.js";
-import { xavierInitMatrices } from "../../src/nn/transformer/init.js";
+import { TransformerDecoder } from "../../src/models/transformer/layers/decoder.js";
+import { TransformerDecoderLayer } from "../../src/models/transformer/layers/decoderLayer.js";
+import { TransformerEncoder } from "../../src/models/transformer/layers/encoder.js";
+import { TransformerEncoderLayer } from "../../src/models/transformer/layers/encoderLayer.js";
+import { xavierInitMatrices } from "../../src/models/transformer/layers/init.js";
 import { Rng } from "../../src/tensor/rng.js";
 import { flatConcat } from "../nn/helpers.js";
 import { expectGradOk, gradCase, randn } from "../helpers/tensors.js";

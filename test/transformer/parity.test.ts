@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { MultiheadAttention } from "../../src/attention/multihead.js";
 import { sinusoidalPositions } from "../../src/nn/positions/sinusoidal.js";
-import { TransformerDecoderLayer } from "../../src/nn/transformer/decoderLayer.js";
-import { TransformerEncoderLayer } from "../../src/nn/transformer/encoderLayer.js";
+import { TransformerDecoderLayer } from "../../src/models/transformer/layers/decoderLayer.js";
+import { TransformerEncoderLayer } from "../../src/models/transformer/layers/encoderLayer.js";
 import type { Module } from "../../src/nn/module.js";
 import { Rng } from "../../src/tensor/rng.js";
 import type { Tensor } from "../../src/tensor/tensor.js";

@@ -7,7 +7,7 @@ import { RelativeBias } from "../../src/nn/positions/relativeBias.js";
 import { relativeBuckets } from "../../src/nn/positions/relativeBuckets.js";
 import { gatherRelative, scatterRelative } from "../../src/nn/positions/relativeGather.js";
 import { ShawRelativePositions } from "../../src/nn/positions/shaw.js";
-import { SinusoidalPositions } from "../../src/nn/positions/sinusoidal.js";
+import { SinusoidalPositions, sinusoidalPositions } from "../../src/nn/positions/sinusoidal.js";
 import { concat, slice } from "../../src/ops/index.js";
 import { withFloat64 } from "../../src/tensor/dtype.js";
 import { Rng } from "../../src/tensor/rng.js";
@@ -23,7 +23,23 @@ describe("absolute positions", () => {
     const y = pe.forward(Tensor.zeros([2, 3, 4]), 2);
     expect(Array.from(y.data.subarray(12, 24))).toEqual(Array.from(pe.table.data.subarray(8, 20)));
     expect(y.data[0]).toBeCloseTo(Math.sin(2), 6);
-    expect(() => pe.forward(Tensor.zeros([1, 3, 4]), 4)).toThrow(/exceed the table's 6/);
+  });
+
+  it("SinusoidalPositions has no length limit: past its first rows the table grows with the same sinusoids", () => {
+    const pe = new SinusoidalPositions(6, 4);
+    const y = pe.forward(Tensor.zeros([1, 5, 4]), 4); // positions 4 … 8 of a 6-row table
+    expect(pe.table.shape[0]).toBeGreaterThanOrEqual(9);
+    const reference = sinusoidalPositions(9, 4);
+    expect(Array.from(y.data)).toEqual(Array.from(reference.data.subarray(16, 36)));
+    // Position 300 (angle 300 in the first channel pair).
+    const far = pe.forward(Tensor.zeros([1, 1, 4]), 300);
+    expect(far.data[0]).toBeCloseTo(Math.sin(300), 5);
+    expect(far.data[1]).toBeCloseTo(Math.cos(300), 5);
+  });
+
+  it("LearnedPositions stop at their table: a position past it is a bug the callers check for first", () => {
+    const pe = new LearnedPositions(5, 3, new Rng(1));
+    expect(() => pe.forward(Tensor.zeros([1, 3, 3]), 3)).toThrow(/exceed the table's 5/);
   });
 
   it("LearnedPositions: parameter weight [maxLen, d], gradient only into the used rows", () => {
@@ -72,6 +88,21 @@ describe("relative position building blocks", () => {
     // queries at positions 1, 2 over keys 0, 1, 2; head 1 of batch row 1 is row 3.
     expect(Array.from(b.data.subarray(18, 24))).toEqual([20, 21, 22, 20, 20, 21]);
     expect(Array.from(b.data.subarray(0, 6))).toEqual(Array.from(b.data.subarray(12, 18)));
+  });
+
+  it("clipped distances have no length limit: at 300 positions Shaw and the T5-style bias use their 2k+1 rows", () => {
+    const buckets = relativeBuckets(300, 300, 2);
+    expect(Math.min(...buckets)).toBe(0);
+    expect(Math.max(...buckets)).toBe(4);
+    expect(buckets[299]).toBe(4); // query 0, key 299: clipped to +k
+    const rb = new RelativeBias(1, 2);
+    rb.weight.data.set([1, 2, 3, 4, 5]);
+    const bias = rb.forward(1, 1, 300, 299); // one decoding step at position 299
+    expect(Array.from(bias.data.subarray(0, 3))).toEqual([1, 1, 1]);
+    expect(Array.from(bias.data.subarray(297))).toEqual([1, 2, 3]); // keys 297 … 299: distances −2, −1, 0
+    const shaw = new ShawRelativePositions(2, 2, new Rng(1));
+    const term = shaw.scoreBias(Tensor.zeros([1, 300, 2]), shaw.buckets(300, 300), 300);
+    expect(term.shape).toEqual([1, 300, 300]);
   });
 
   it("Shaw terms equal the per-pair formulas e_ij ∝ q_i·a^K_ij and Σ_j α_ij a^V_ij", () => {

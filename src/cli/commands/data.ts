@@ -22,7 +22,8 @@ export function registerData(program: Command): void {
     .option("--seed <int>", "random seed; the same seed gives the same bytes", "1")
     .requiredOption("--out <dir>", "output folder")
     .option("--valid <count>", "validation pairs (default: 10% of --n)")
-    .option("--test <count>", "test pairs (default: 10% of --n)");
+    .option("--test <count>", "test pairs (default: 10% of --n)")
+    .option("--force", "overwrite the dataset files already in --out");
   // Task options (e.g. --min-len) are declared once, from the tasks that use them.
   const declared = new Set<string>();
   for (const task of TASKS) {
@@ -34,23 +35,26 @@ export function registerData(program: Command): void {
   }
   generate.addHelpText("after", "\nTasks:\n" + TASKS.map((t) => `  ${t.name.padEnd(9)} ${t.description}`).join("\n"));
   generate.action(
-    action(async (opts: Record<string, string | undefined>) => {
-      const task = findTask(opts.task!);
+    action(async (opts: Record<string, string | boolean | undefined>) => {
+      const str = (k: string): string | undefined => opts[k] as string | undefined;
+      const task = findTask(str("task")!);
       const given: TaskOptionValues = {};
       for (const o of TASKS.flatMap((t) => t.options)) {
-        const value = opts[o.key];
+        const value = str(o.key);
         if (value !== undefined) given[o.key] = parseInteger(value, o.flag);
       }
+      const valid = str("valid");
+      const test = str("test");
       const genOpts = {
         task,
-        n: parseInteger(opts.n!, "--n"),
-        seed: parseInteger(opts.seed!, "--seed"),
-        valid: opts.valid === undefined ? undefined : parseInteger(opts.valid, "--valid"),
-        test: opts.test === undefined ? undefined : parseInteger(opts.test, "--test"),
+        n: parseInteger(str("n")!, "--n"),
+        seed: parseInteger(str("seed")!, "--seed"),
+        valid: valid === undefined ? undefined : parseInteger(valid, "--valid"),
+        test: test === undefined ? undefined : parseInteger(test, "--test"),
         options: given,
       };
-      const out = resolve(opts.out!);
-      const files = await writeGeneratedDataset(out, genOpts);
+      const out = resolve(str("out")!);
+      const files = await writeGeneratedDataset(out, genOpts, Boolean(opts.force));
       const sizes = splitSizes(genOpts.n, genOpts.valid, genOpts.test);
       process.stdout.write(
         chalk.green(`wrote ${displayPath(out)}`) +

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { UserError } from "../../errors.js";
+import { EXIT_CODES, UserError } from "../../errors.js";
 import { startTraining } from "../../train/start.js";
 import { action } from "../run.js";
 
@@ -13,14 +13,14 @@ export function registerTrain(program: Command): void {
     .option("--name <name>", "run name, used for runs/<name> when --run-dir is not given")
     .option("--resume <dir>", "continue training from the run folder's last checkpoint")
     .option("-q, --quiet", "no progress bar; only warnings and the final summary")
-    .addHelpText("after", "\nExamples:\n  attn train --config configs/dates-bahdanau.json\n  attn train --config configs/dates-bahdanau.json --set training.maxSteps=200 --set model.attention.score=dot\n  attn train --resume runs/dates-bahdanau --set training.maxSteps=4000\n\nCtrl-C saves checkpoints/last and exits (code 130); --resume continues exactly.")
+    .addHelpText("after", "\nExamples:\n  attn train --config configs/dates-bahdanau.json\n  attn train --config configs/dates-bahdanau.json --set training.maxSteps=200 --set model.attention.score=dot\n  attn train --resume runs/dates-bahdanau --set training.maxSteps=4000\n\nCtrl-C saves checkpoints/last and exits (code 130); --resume continues exactly; with it, --set may change the learning rate, schedule, limits, validation and decoding settings, not the model or data (docs/config.md, \"Resuming a run\").")
     .action(
       action(async (o: { config?: string; set: string[]; runDir?: string; name?: string; resume?: string; quiet?: boolean }) => {
         if (!o.config && !o.resume) throw new UserError("attn train: expected --config <file> (a new run) or --resume <run folder>");
         if (o.config && o.resume) throw new UserError("attn train: give either --config or --resume, not both (a resumed run uses its saved config; adjust it with --set)");
         const result = await startTraining(o);
-        if (result.stopReason === "interrupted") process.exitCode = 130;
-        else if (result.stopReason === "non-finite") process.exitCode = 3;
+        if (result.stopReason === "interrupted") process.exitCode = EXIT_CODES.interrupted;
+        else if (result.stopReason === "non-finite") process.exitCode = EXIT_CODES.nonFinite;
       }),
     );
 }

@@ -16,6 +16,8 @@ export function registerTranslate(program: Command): void {
     .option("--n-best <k>", "print the k best hypotheses (raises the beam to k if smaller): index<TAB>rank<TAB>score<TAB>translation", intOption("--n-best", 1))
     .option("--batch-size <n>", "sentences decoded together", intOption("--batch-size", 1), 32)
     .option("--show-attention", "draw each sentence's attention as a heatmap on stderr")
+    .option("--coverage-penalty <beta>", "GNMT coverage penalty β for beam search (0 = none; default: the config's decoding.coveragePenalty)", numberOption("--coverage-penalty", 0))
+    .option("--show-pgen", "copy attention: print each step's p_gen (1 = generated, 0 = copied) on stderr")
     .addHelpText("after", '\nExamples:\n  echo "23 Nov 2026" | attn translate --checkpoint runs/dates-bahdanau\n  attn translate --checkpoint runs/eng-fra-bahdanau --input sentences.txt --beam 5 --n-best 3')
     .action(action((o: Parameters<typeof runTranslate>[0]) => runTranslate(o)));
 }

@@ -5,9 +5,9 @@
  */
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { isAbsolute, relative } from "node:path";
 import { TextDecoder } from "node:util";
 import { UserError } from "../../errors.js";
+import { displayPath } from "../../fsErrors.js";
 
 export interface Line {
   /** The line's text without its line ending ("\n" or "\r\n") and, on line 1, without a BOM. */
@@ -19,11 +19,7 @@ export interface Line {
 const NEWLINE = 0x0a;
 const CHUNK_BYTES = 1 << 16;
 
-/** A path as users should see it in messages: relative to the working directory when inside it. */
-export function displayPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
-}
+export { displayPath };
 
 /** Throws a one-line UserError unless `path` names an existing regular file. */
 export async function assertReadableFile(path: string): Promise<void> {
@@ -67,13 +63,26 @@ export async function* readLines(path: string): AsyncGenerator<Line> {
   }
 }
 
+/**
+ * The lines of a whole UTF-8 text held in memory (a file read at once, or stdin), cleaned like
+ * `readLines` does: BOM dropped, CRLF accepted, a final newline ends the last line. Bad bytes are
+ * a UserError naming `path`:line (`path` is a file, shown like displayPath does, or "<stdin>").
+ */
+export function decodeUtf8Lines(bytes: Uint8Array, path: string): string[] {
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  const text = decodeOrLocate(decoder, bytes, path, 1);
+  const lines = text.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  return lines.map((raw, i) => cleanLine(raw, i + 1));
+}
+
 function cleanLine(raw: string, lineNo: number): string {
   let s = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
   if (lineNo === 1 && s.startsWith("\uFEFF")) s = s.slice(1);
   return s;
 }
 
-/** Decodes bytes holding lines firstLine, firstLine+1, ...; on bad UTF-8 names the offending line. */
+/** Decodes bytes holding lines firstLine, firstLine+1, ...; on bad UTF-8 names the offending line of `path` (a file, or "<stdin>"). */
 function decodeOrLocate(decoder: TextDecoder, bytes: Uint8Array, path: string, firstLine: number): string {
   try {
     return decoder.decode(bytes);

@@ -1,7 +1,9 @@
 /** Generating a synthetic dataset and writing it as train/valid/test TSV plus Pharaoh alignments. */
-import { mkdir, writeFile } from "node:fs/promises";
+import { existsSync, rmSync, statSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../../errors.js";
+import { displayPath, fsUserError, makeDirs, withFsErrors } from "../../fsErrors.js";
 import { Rng } from "../../tensor/rng.js";
 import { plural } from "../readers/pairCollector.js";
 import type { Splits } from "../split.js";
@@ -27,8 +29,18 @@ export interface SplitSizes {
   test: number;
 }
 
+/**
+ * Most pairs one `data generate` writes: every pair is held in memory before it is written, and
+ * far larger sets than a toy trainer reads would take minutes and gigabytes before failing.
+ */
+export const MAX_GENERATED_PAIRS = 1_000_000;
+
 export function splitSizes(n: number, valid?: number, test?: number): SplitSizes {
   if (!Number.isInteger(n) || n < 1) throw new UserError(`--n ${n}: expected a positive integer`);
+  if (n > MAX_GENERATED_PAIRS) throw new UserError(`--n ${n}: expected at most ${MAX_GENERATED_PAIRS.toLocaleString("en-US")} pairs per dataset`);
+  for (const [flag, count] of [["--valid", valid], ["--test", test]] as const) {
+    if (count !== undefined && (!Number.isInteger(count) || count < 0)) throw new UserError(`${flag} ${count}: expected an integer ≥ 0`);
+  }
   const v = valid ?? Math.round(n * 0.1);
   const t = test ?? Math.round(n * 0.1);
   if (v + t >= n) throw new UserError(`--valid ${v} + --test ${t} leaves no training pairs out of --n ${n}; expected fewer than ${n} together`);
@@ -42,6 +54,12 @@ export function splitSizes(n: number, valid?: number, test?: number): SplitSizes
 export function generateSplits(opts: GenerateOptions): Splits<SyntheticPair> {
   const sizes = splitSizes(opts.n, opts.valid, opts.test);
   const options = resolveTaskOptions(opts.task, opts.options ?? {});
+  const capacity = opts.task.capacity?.(options) ?? Infinity;
+  if (opts.n > capacity) {
+    const flags = opts.task.options.map((o) => `${o.flag} ${options[o.key]}`).join(" ");
+    throw new UserError(`--n ${opts.n}: the ${opts.task.name} task has only ${capacity} distinct sources with ${flags}; expected --n ≤ ${capacity} (widen the length range or the symbol set)`);
+  }
+  if (opts.task.generateSplits) return opts.task.generateSplits(sizes, options, new Rng(opts.seed));
   const pairs = opts.task.generate(opts.n, options, new Rng(opts.seed));
   return {
     train: pairs.slice(0, sizes.train),
@@ -67,11 +85,19 @@ export function generateCommand(opts: GenerateOptions): string {
   return `attn data generate --task ${opts.task.name} --n ${opts.n} --seed ${opts.seed} --valid ${sizes.valid} --test ${sizes.test}${taskFlags}`;
 }
 
-/** Writes train/valid/test .tsv and .align, meta.json and README.md into `dir`; returns the file names. */
-export async function writeGeneratedDataset(dir: string, opts: GenerateOptions): Promise<string[]> {
+/** The files `writeGeneratedDataset` writes, in order. */
+export const GENERATED_FILES = ["train.tsv", "train.align", "valid.tsv", "valid.align", "test.tsv", "test.align", "meta.json", "README.md"] as const;
+
+/**
+ * Writes train/valid/test .tsv and .align, meta.json and README.md into `dir`; returns the file
+ * names. `dir` must not be a file; a folder that already holds any of these files is refused
+ * unless `force` (then only those files are replaced). Checked before generating anything.
+ */
+export async function writeGeneratedDataset(dir: string, opts: GenerateOptions, force = false): Promise<string[]> {
+  checkOutputFolder(dir, force);
   const splits = generateSplits(opts);
   const options = resolveTaskOptions(opts.task, opts.options ?? {});
-  await mkdir(dir, { recursive: true });
+  withFsErrors("create the output folder", dir, () => makeDirs(dir));
   const files: [string, string][] = [];
   for (const name of ["train", "valid", "test"] as const) {
     files.push([`${name}.tsv`, formatTsv(splits[name])], [`${name}.align`, formatAlignments(splits[name])]);
@@ -88,8 +114,42 @@ export async function writeGeneratedDataset(dir: string, opts: GenerateOptions):
     command: generateCommand(opts),
   };
   files.push(["meta.json", JSON.stringify(meta, null, 2) + "\n"], ["README.md", datasetReadme(meta)]);
-  for (const [name, text] of files) await writeFile(join(dir, name), text, "utf8");
+  await writeAll(dir, files);
   return files.map(([name]) => name);
+}
+
+/**
+ * Write the files in order. When one fails (a full disk), the files this call created are
+ * removed again, so a retry is not refused for a half-written dataset.
+ */
+async function writeAll(dir: string, files: readonly (readonly [string, string])[]): Promise<void> {
+  const created: string[] = [];
+  for (const [name, text] of files) {
+    const path = join(dir, name);
+    if (!existsSync(path)) created.push(path);
+    try {
+      await writeFile(path, text, "utf8");
+    } catch (err) {
+      for (const p of created) rmSync(p, { force: true });
+      throw fsUserError(err, "write the generated file", path, created.length > 0 ? "removed the files this command had written" : "");
+    }
+  }
+}
+
+function checkOutputFolder(dir: string, force: boolean): void {
+  let info;
+  try {
+    info = statSync(dir);
+  } catch (err) {
+    if ((err as { code?: unknown }).code === "ENOENT") return;
+    throw fsUserError(err, "use it as the --out folder", dir);
+  }
+  if (!info.isDirectory()) throw new UserError(`--out ${displayPath(dir)}: is a file; expected a folder (new, or one to overwrite with --force)`);
+  const taken = GENERATED_FILES.filter((f) => existsSync(join(dir, f)));
+  if (taken.length > 0 && !force) {
+    const shown = taken.length > 3 ? `${taken.slice(0, 3).join(", ")}, …` : taken.join(", ");
+    throw new UserError(`--out ${displayPath(dir)}: already holds a dataset (${shown}); pass --force to overwrite its files, or choose a new folder`);
+  }
 }
 
 function datasetReadme(meta: { task: string; description: string; sizes: SplitSizes; tokenizer: string; command: string }): string {

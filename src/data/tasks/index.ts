@@ -2,6 +2,7 @@
 import { UserError } from "../../errors.js";
 import { copyTask } from "./copy.js";
 import { datesTask } from "./dates.js";
+import { namesTask } from "./names.js";
 import { reverseTask } from "./reverse.js";
 import { sortTask } from "./sort.js";
 import type { SyntheticTask, TaskOptionValues } from "./task.js";
@@ -9,7 +10,7 @@ import { toyLangTask } from "./toyLang.js";
 
 export type { Alignment, SyntheticPair, SyntheticTask, TaskOption, TaskOptionValues } from "./task.js";
 
-export const TASKS: readonly SyntheticTask[] = [datesTask, copyTask, reverseTask, sortTask, toyLangTask];
+export const TASKS: readonly SyntheticTask[] = [datesTask, copyTask, reverseTask, sortTask, toyLangTask, namesTask];
 
 export function findTask(name: string): SyntheticTask {
   const task = TASKS.find((t) => t.name === name);

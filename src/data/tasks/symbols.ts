@@ -51,5 +51,11 @@ export function sequenceTask(
         name,
       );
     },
+    capacity(options: TaskOptionValues) {
+      const { minLen, maxLen, symbols } = options as { minLen: number; maxLen: number; symbols: number };
+      let total = 0;
+      for (let len = minLen; len <= maxLen && Number.isFinite(total); len++) total += symbols ** len;
+      return total;
+    },
   };
 }

@@ -1,6 +1,7 @@
 /** What every synthetic task provides, and the sampling helper they share. */
 import { UserError } from "../../errors.js";
 import type { Rng } from "../../tensor/rng.js";
+import type { Splits } from "../split.js";
 
 /**
  * Gold word alignment as [sourceIndex, targetIndex] pairs (Pharaoh "i-j"), indices into the
@@ -36,6 +37,16 @@ export interface SyntheticTask {
   options: readonly TaskOption[];
   /** Samples `n` pairs with distinct sources; a pure function of (n, options, rng state). */
   generate(n: number, options: TaskOptionValues, rng: Rng): SyntheticPair[];
+  /**
+   * How many distinct sources the task can produce with these options (may be Infinity), when
+   * that is cheap to count: asking for more stops at once instead of sampling in vain.
+   */
+  capacity?(options: TaskOptionValues): number;
+  /**
+   * All three splits at once, for tasks whose held-out splits must differ from training in kind
+   * (names: unseen names and numbers); without it the splits are consecutive draws of generate().
+   */
+  generateSplits?(sizes: { train: number; valid: number; test: number }, options: TaskOptionValues, rng: Rng): Splits<SyntheticPair>;
 }
 
 /**

@@ -3,11 +3,15 @@ import { dropoutMask } from "./random.js";
 import { copyFloats, transposeBatched } from "./layout.js";
 import { matmul } from "./matmul.js";
 import { logSoftmaxBackwardRows, logSoftmaxRows, softmaxBackwardRows, softmaxRows } from "./softmax.js";
+import { entmax15Rows, entmaxAlphaBackwardRows, entmaxBackwardRows, entmaxBisectRows, sparsemaxRows, topKMaskRows } from "./entmax.js";
+import { adaptiveSpanBackward, adaptiveSpanForward, rotaryBackward, rotaryForward } from "./positions.js";
 import { gruCellBackward, gruCellForward, lstmCellBackward, lstmCellForward } from "./rnnCells.js";
 import { crossEntropyBackwardRows, crossEntropyRows } from "./crossEntropy.js";
 import { adamStep, maxAbs, scaleInPlace, sgdStep, sumAbs, sumSquares } from "./optim.js";
 import { layerNormBackward, layerNormForward } from "./norm.js";
 import { additiveEnergiesBackward, additiveEnergiesForward } from "./energies.js";
+import { coverageEnergiesBackward, coverageEnergiesForward } from "./coverageEnergies.js";
+import { copyMixtureBackward, copyMixtureForward } from "./copyMixture.js";
 import { accumulateRowsWhere, affine, axpy, binaryBackward, binaryForward, maskedAccumulate, maskedFill, selectRows } from "./elementwise.js";
 import { unaryBackward, unaryForward } from "./unary.js";
 import { sumAxis, sumAxisBackward } from "./reduce.js";
@@ -21,6 +25,16 @@ export const jsKernels: Kernels = {
   logSoftmaxRows,
   softmaxBackwardRows,
   logSoftmaxBackwardRows,
+  sparsemaxRows,
+  entmax15Rows,
+  entmaxBisectRows,
+  entmaxBackwardRows,
+  entmaxAlphaBackwardRows,
+  topKMaskRows,
+  rotaryForward,
+  rotaryBackward,
+  adaptiveSpanForward,
+  adaptiveSpanBackward,
   gruCellForward,
   gruCellBackward,
   lstmCellForward,
@@ -37,6 +51,10 @@ export const jsKernels: Kernels = {
   layerNormBackward,
   additiveEnergiesForward,
   additiveEnergiesBackward,
+  coverageEnergiesForward,
+  coverageEnergiesBackward,
+  copyMixtureForward,
+  copyMixtureBackward,
   binaryForward,
   binaryBackward,
   unaryForward,

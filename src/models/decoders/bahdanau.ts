@@ -17,8 +17,8 @@ export class BahdanauDecoder extends RecurrentDecoder {
   }
 
   step(emb: Tensor, state: DecoderState, t: number, opts: StepOptions = {}): StepResult {
-    const { context, weights } = this.attention!.attend(this.top(state.h), state.memory!, t, opts);
+    const { context, weights, next } = this.attendStep(this.top(state.h), state, t, opts);
     const { h, c } = this.advance(concat([emb, context], 1), state);
-    return { features: concat([this.top(h), context, emb], 1), state: { ...state, h, c }, weights };
+    return { features: concat([this.top(h), context, emb], 1), state: { ...state, h, c, ...next }, weights, ...this.copyGateOf(context, this.top(h), emb) };
   }
 }

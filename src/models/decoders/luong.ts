@@ -29,8 +29,8 @@ export class LuongDecoder extends RecurrentDecoder {
     }
     const { h, c } = this.advance(input, state);
     const top = this.top(h);
-    const { context, weights } = this.attention!.attend(top, state.memory!, t, opts);
+    const { context, weights, next } = this.attendStep(top, state, t, opts);
     const attentional = tanh(this.combine.forward(concat([context, top], 1)));
-    return { features: attentional, state: { ...state, h, c, feed: attentional }, weights };
+    return { features: attentional, state: { ...state, h, c, feed: attentional, ...next }, weights, ...this.copyGateOf(context, top, emb) };
   }
 }

@@ -1,16 +1,18 @@
+import type { AdaptiveSpanOptions } from "../../attention/adaptiveSpan.js";
 import { causalMask } from "../../attention/scaledDotProduct.js";
+import type { NormalizerSpec } from "../../attention/spec.js";
 import { noGrad } from "../../autograd/tape.js";
 import { Embedding } from "../../nn/embedding.js";
 import { normal_ } from "../../nn/init.js";
 import { Module } from "../../nn/module.js";
 import { LearnedPositions } from "../../nn/positions/learned.js";
 import { SinusoidalPositions } from "../../nn/positions/sinusoidal.js";
-import { TransformerDecoder } from "../../nn/transformer/decoder.js";
-import { TransformerEncoder } from "../../nn/transformer/encoder.js";
 import { type CrossEntropyOptions, dropout, mean, mulScalar, reshape, slice } from "../../ops/index.js";
 import type { Rng } from "../../tensor/rng.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { OutputLayer } from "../outputLayer.js";
+import { TransformerDecoder } from "./layers/decoder.js";
+import { TransformerEncoder } from "./layers/encoder.js";
 import type { AttentionMap, EncodedBatch, SourceBatch, TargetBatch, TeacherForcedOutput, TeacherForcingOptions, TranslationModel } from "../types.js";
 import { TransformerStepDecoder } from "./stepDecoder.js";
 
@@ -25,10 +27,21 @@ export interface TransformerOptions {
   dropout: number;
   activation: "relu" | "gelu";
   normFirst: boolean;
-  positions: "sinusoidal" | "learned" | "relative";
+  /**
+   * sinusoidal / learned: absolute, added to the embeddings; relative (Shaw et al. 2018), rotary
+   * (Su et al. 2021), alibi (Press et al. 2022), t5 (Raffel et al. 2020): inside every self-attention.
+   */
+  positions: "sinusoidal" | "learned" | "relative" | "rotary" | "alibi" | "t5";
   maxRelativeDistance: number;
+  /** t5: buckets and the distance of the last bucket (T5's relative_attention_num_buckets / max_distance). */
+  t5Buckets?: number;
+  t5MaxDistance?: number;
+  /** Adaptive span of every self-attention (Sukhbaatar et al. 2019); null or absent = none. */
+  adaptiveSpan?: AdaptiveSpanOptions | null;
   maxPositions: number;
   tieEmbeddings: boolean;
+  /** How every attention (encoder self, decoder self, cross) normalises its scores: normalizer, alpha, learnAlpha, topK. */
+  attention: NormalizerSpec;
 }
 
 /** Per-layer attention weights of one teacher-forced pass, each [B, heads, rows, cols]. */
@@ -45,7 +58,8 @@ export interface TransformerAttention {
  * With pre-norm layers each stack ends in a LayerNorm, as in torch.nn.Transformer.
  * Parameter names: src_embed.weight, tgt_embed.weight, (src_pos.weight, tgt_pos.weight),
  * encoder.layers.N.self_attn.in_proj_weight …, encoder.norm.*, decoder.layers.N.multihead_attn.* …,
- * decoder.norm.*, output.weight / output.bias.
+ * decoder.norm.*, output.weight / output.bias; positions "t5" add …self_attn.relative_attention_bias.weight,
+ * an adaptive span …self_attn.adaptive_span.current_val (rotary and ALiBi have no parameters).
  */
 export class TransformerSeq2Seq extends Module implements TranslationModel {
   readonly srcEmbed: Embedding;
@@ -87,6 +101,12 @@ export class TransformerSeq2Seq extends Module implements TranslationModel {
       normFirst: opts.normFirst,
       dropoutRng,
       relative: opts.positions === "relative" ? { maxDistance: opts.maxRelativeDistance } : null,
+      // Encoder buckets look both ways; the decoder layers make them unidirectional.
+      relativeBias: opts.positions === "t5" ? { maxDistance: opts.t5MaxDistance ?? 128, t5: { numBuckets: opts.t5Buckets ?? 32, bidirectional: true } } : null,
+      rotary: opts.positions === "rotary",
+      alibi: opts.positions === "alibi",
+      adaptiveSpan: opts.adaptiveSpan ?? null,
+      attention: opts.attention,
     };
     // torch.nn.Transformer's stacks: layers.N.… and, for pre-norm layers, a final norm.
     this.encoder = this.module("encoder", TransformerEncoder.create(opts.encoderLayers, d, opts.heads, opts.ffSize, rng, layerOpts));

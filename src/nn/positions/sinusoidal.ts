@@ -19,17 +19,35 @@ export function sinusoidalPositions(maxLen: number, d: number): Tensor {
   return Tensor.from(pe, [maxLen, d]);
 }
 
-/** Adds the fixed sinusoidal table to embeddings; no parameters (so nothing in the state_dict). */
+/**
+ * Adds the fixed sinusoidal table to embeddings; no parameters (so nothing in the state_dict).
+ * The sinusoids are defined at every position, so there is no length limit: the table starts
+ * with `initialLength` rows and is recomputed, at least doubled, when a longer sequence comes.
+ */
 export class SinusoidalPositions extends Module {
-  readonly table: Tensor;
+  private rows: Tensor;
 
-  constructor(readonly maxLen: number, readonly dim: number) {
+  constructor(initialLength: number, readonly dim: number) {
     super();
-    this.table = sinusoidalPositions(maxLen, dim);
+    this.rows = persistentTable(Math.max(1, initialLength), dim);
+  }
+
+  /** The table as computed so far, [rows, d]. */
+  get table(): Tensor {
+    return this.rows;
   }
 
   /** x [B, T, d] → x + PE[offset … offset+T−1] (offset = the first position, e.g. the decoding step). */
   forward(x: Tensor, offset = 0): Tensor {
-    return addPositions(x, this.table, offset);
+    const needed = offset + (x.shape[x.ndim - 2] ?? 0);
+    if (needed > this.rows.shape[0]!) this.rows = persistentTable(Math.max(needed, 2 * this.rows.shape[0]!), this.dim);
+    return addPositions(x, this.rows, offset);
   }
+}
+
+/** The table in persistent memory: it may be (re)computed inside a step's arena but outlives it. */
+function persistentTable(length: number, dim: number): Tensor {
+  const t = sinusoidalPositions(length, dim);
+  t.makePersistent();
+  return t;
 }
