@@ -10,7 +10,8 @@ import { AttentionScore, type ScoreOptions } from "./score.js";
  *   e_j = vᵀ tanh(W₁ q + W₂ k_j)
  * W₂k is computed once per sentence in `prepareKeys`. No biases, as in the paper's appendix.
  * With coverage (ScoreOptions.coverage; See et al. 2017 eq. 11): e_j = vᵀ tanh(W₁ q + W₂ k_j + w_c c_j),
- * w_c = coverage_proj.weight (drawn after the other parameters, so they equal the plain score's).
+ * w_c = coverage_proj.weight (drawn from its own fork of the stream, so every other parameter of the
+ * model equals the one without coverage).
  */
 export class AdditiveScore extends AttentionScore {
   readonly kind = "additive";
@@ -25,7 +26,7 @@ export class AdditiveScore extends AttentionScore {
     this.keyProj = this.module("key_proj", new Linear(keyDim, opts.size, rng, { bias: false }));
     const bound = 1 / Math.sqrt(opts.size);
     this.v = this.param("v", uniform_(Tensor.zeros([opts.size]), rng, -bound, bound));
-    this.coverageProj = opts.coverage ? this.module("coverage_proj", new CoverageProjection(opts.size, rng)) : null;
+    this.coverageProj = opts.coverage ? this.module("coverage_proj", new CoverageProjection(opts.size, rng.fork("coverage"))) : null;
   }
 
   override get readsCoverage(): boolean {

@@ -22,7 +22,7 @@ export class ConcatScore extends AttentionScore {
     this.W = this.param("W", xavierUniform_(Tensor.zeros([opts.size, queryDim + keyDim]), rng));
     const bound = 1 / Math.sqrt(opts.size);
     this.v = this.param("v", uniform_(Tensor.zeros([opts.size]), rng, -bound, bound));
-    this.coverageProj = opts.coverage ? this.module("coverage_proj", new CoverageProjection(opts.size, rng)) : null;
+    this.coverageProj = opts.coverage ? this.module("coverage_proj", new CoverageProjection(opts.size, rng.fork("coverage"))) : null;
   }
 
   override get readsCoverage(): boolean {

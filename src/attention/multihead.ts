@@ -10,6 +10,7 @@ import type { Rng } from "../tensor/rng.js";
 import { shapeError } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { AdaptiveSpan, type AdaptiveSpanOptions } from "./adaptiveSpan.js";
+import type { EfficientSelfAttention } from "./efficient/base.js";
 import { rowsPerSentence } from "./attention.js";
 import { KeyValueCache } from "./multiheadCache.js";
 import type { Normalizer } from "./normalizer.js";
@@ -44,6 +45,11 @@ export interface MultiheadAttentionOptions {
    * PyTorch). Submodule `normalizer` (a learned entmax α: normalizer.pre_alpha [heads]).
    */
   normalizer?: Normalizer;
+  /**
+   * An efficient self-attention in place of the exact softmax (efficient/: window, Linformer,
+   * Performer), submodule self_attn.<its moduleName>; null = exact (the default).
+   */
+  efficient?: EfficientSelfAttention | null;
 }
 
 /** Projected keys and values [B, S, E] (heads not split). */
@@ -112,6 +118,7 @@ export class MultiheadAttention extends Module {
   readonly dropoutP: number;
   readonly dropoutRng: Rng;
   readonly normalizer: Normalizer;
+  readonly efficient: EfficientSelfAttention | null;
 
   constructor(readonly embedDim: number, readonly numHeads: number, rng: Rng, opts: MultiheadAttentionOptions = {}) {
     super();
@@ -143,6 +150,7 @@ export class MultiheadAttention extends Module {
     if (this.rotary && this.headDim % 2 !== 0) throw new Error(`MultiheadAttention: rotary positions rotate pairs of features, so the head size ${this.headDim} must be even`);
     this.alibi = opts.alibi ? new AlibiBias(numHeads) : null;
     this.adaptiveSpan = opts.adaptiveSpan ? this.module("adaptive_span", new AdaptiveSpan(numHeads, opts.adaptiveSpan)) : null;
+    this.efficient = opts.efficient ? this.module(opts.efficient.moduleName, opts.efficient) : null;
   }
 
   /**
@@ -248,6 +256,11 @@ export class MultiheadAttention extends Module {
     const qkv = this.rotary ? rotary(packed, this.headDim, start, 2 * E) : packed;
     cache.append(qkv, E, 2 * E);
     const S = cache.length;
+    if (this.efficient) {
+      const keys = reshape(cache.read("keys"), [N * H, S, this.headDim]);
+      const r = this.efficient.attend(queryHeads(qkv, H, this.headDim), keys, reshape(cache.read("values"), [N * H, S, this.headDim]), { batch: N, heads: H, keyPaddingMask: opts.keyPaddingMask ?? null, queryStart: start });
+      return { output: this.outProj.forward(mergeHeads(r.output, N)), weights: reshape(r.impliedWeights(), [N, H, T, S]), cache };
+    }
     const r = this.attendHeads(queryHeads(qkv, H, this.headDim), cache, null, N, T, S, {
       mask: attentionMask(N, H, T, S, opts.keyPaddingMask ?? null, T > 1 ? causalMask(T, S) : null),
       queryStart: start,
@@ -283,11 +296,25 @@ export class MultiheadAttention extends Module {
       q = rotary(q, this.headDim, queryStart);
       kv = { key: rotary(kv.key, this.headDim, 0), value: kv.value };
     }
+    if (this.efficient) return this.attendEfficient(this.efficient, q, kv, B, T, S, opts.keyPaddingMask ?? null, queryStart);
     const r = this.attendHeads(splitHeads(q, H), splitHeads(kv.key, H), splitHeads(kv.value, H), B, T, S, {
       mask: attentionMask(B, H, T, S, opts.keyPaddingMask, opts.attnMask),
       queryStart,
     });
     return { output: this.outProj.forward(mergeHeads(r.heads, B)), weights: reshape(r.weights, [B, H, T, S]) };
+  }
+
+  /**
+   * An efficient self-attention (window / Linformer / Performer) in place of attendHeads. Its
+   * causality is its own (decoder layers build a causal one), so attnMask is not read. The
+   * weights are the implied attention matrix, materialised (O(n²)) only without gradients —
+   * dumps and evaluation; a training pass gets an empty [B, H, T, 0].
+   */
+  private attendEfficient(efficient: EfficientSelfAttention, q: Tensor, kv: KeyValue, B: number, T: number, S: number, keyPaddingMask: Uint8Array | null, queryStart: number): MultiheadOutput {
+    const H = this.numHeads;
+    const r = efficient.attend(splitHeads(q, H), splitHeads(kv.key, H), splitHeads(kv.value, H), { batch: B, heads: H, keyPaddingMask, queryStart });
+    const weights = isGradEnabled() ? Tensor.zeros([B, H, T, 0]) : reshape(r.impliedWeights(), [B, H, T, S]);
+    return { output: this.outProj.forward(mergeHeads(r.output, B)), weights };
   }
 
   /**

@@ -6,6 +6,10 @@ import { registerDumpAttention } from "./commands/dumpAttention.js";
 import { registerData } from "./commands/data.js";
 import { registerEval } from "./commands/eval.js";
 import { registerAlign } from "./commands/align.js";
+import { registerReport } from "./commands/report.js";
+import { registerExport } from "./commands/export.js";
+import { registerImport } from "./commands/import.js";
+import { registerBench } from "./commands/bench.js";
 import { ATTN_VERSION } from "../version.js";
 import { applyKernelChoice, applyThreadChoice } from "./kernelChoice.js";
 
@@ -25,6 +29,10 @@ export function buildProgram(): Command {
   registerData(program);
   registerEval(program);
   registerAlign(program);
+  registerReport(program);
+  registerExport(program);
+  registerImport(program);
+  registerBench(program);
   return program;
 }
 

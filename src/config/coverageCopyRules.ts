@@ -41,12 +41,12 @@ export const COVERAGE_COPY_RULES: readonly ConfigRule[] = [
   },
   {
     path: "model.decoder.copy",
-    doc: "Copy attention needs every source position to keep some weight (the `softmax` normaliser, no `topK`): a word to copy whose positions got exactly 0 would have probability 0 and an infinite loss.",
+    doc: "Copy attention needs every source position to keep some weight (the `global` scope and the `softmax` normaliser without `topK`): a word to copy whose positions got exactly 0 would have probability 0 and an infinite loss.",
     check: (c, show) => {
       const a = c.model.attention;
-      if (!c.model.decoder.copy || !recurrentAttention(c) || (a.normalizer === "softmax" && a.topK === undefined)) return null;
-      const got = a.topK !== undefined ? show("model.attention.topK") : show("model.attention.normalizer");
-      return `copy attention needs every source position to keep some weight (a word to copy whose positions get exactly 0 would have probability 0 and an infinite loss); got ${got}; expected the "softmax" normalizer without topK`;
+      if (!c.model.decoder.copy || !recurrentAttention(c) || (a.scope === "global" && a.normalizer === "softmax" && a.topK === undefined)) return null;
+      const got = a.scope !== "global" ? show("model.attention.scope") : a.topK !== undefined ? show("model.attention.topK") : show("model.attention.normalizer");
+      return `copy attention needs every source position to keep some weight (a word to copy whose positions get exactly 0 would have probability 0 and an infinite loss); got ${got}; expected the "global" scope and the "softmax" normalizer without topK`;
     },
   },
   {

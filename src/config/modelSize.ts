@@ -82,6 +82,9 @@ function transformerParts(m: ModelConfig, vocab: VocabSizes, add: Add): void {
   // T5: a bias per bucket and head in every self-attention; adaptive span: z per head.
   if (t.positions === "t5") add("T5 relative bias", "model.transformer.t5Buckets", layers * t.t5Buckets * t.heads);
   if (t.adaptiveSpan) add("adaptive spans", "model.transformer.heads", layers * t.heads);
+  // Linformer: E (and F) [k, maxPositions] per encoder layer; Performer: features [m, d/heads] per self-attention (stored, not trained).
+  if (t.selfAttention === "linformer") add("Linformer projections", "model.transformer.projectedLength", m.encoder.layers * (t.shareKV ? 1 : 2) * t.projectedLength * t.maxPositions);
+  if (t.selfAttention === "performer") add("Performer random features", "model.transformer.features", layers * t.features * Math.floor(d / t.heads));
   add("attention projections", dModel, (layers + m.decoder.layers) * (multihead(d, d) + learnedAlpha(t, t.heads)));
   add("feed-forward layers", "model.transformer.ffSize", layers * (linear(d, t.ffSize) + linear(t.ffSize, d)));
   add("layer norms", dModel, (2 * m.encoder.layers + 3 * m.decoder.layers + (t.normFirst ? 2 : 0)) * layerNorm(d));

@@ -19,16 +19,23 @@ export interface PositionLimit {
   sentenceTokens: number;
   /** Most decoder steps (decoding.maxLen, --max-len): P. */
   decodingSteps: number;
+  /** "linformer" when Linformer's projections E, F ∈ R^{k×maxPositions} set the limit (absent: learned positions). */
+  source?: "linformer";
 }
 
 /** The limit of a model config, or null when any length works. */
 export function positionLimit(model: ModelConfig): PositionLimit | null {
-  if (model.encoder.type !== "transformer" || model.transformer.positions !== "learned") return null;
+  if (model.encoder.type !== "transformer") return null;
+  // Linformer projects the keys along at most maxPositions positions (Wang et al. 2020 eq. 7).
+  const linformer = model.transformer.selfAttention === "linformer";
+  if (model.transformer.positions !== "learned" && !linformer) return null;
   const P = model.transformer.maxPositions;
-  return { positions: P, sentenceTokens: P - 1, decodingSteps: P };
+  const limit: PositionLimit = { positions: P, sentenceTokens: P - 1, decodingSteps: P };
+  if (model.transformer.positions !== "learned") limit.source = "linformer";
+  return limit;
 }
 
 /** "learned positions (model.transformer.maxPositions 16)": the reason named in messages. */
 export function describeLimit(limit: PositionLimit): string {
-  return `learned positions, model.transformer.maxPositions ${limit.positions}`;
+  return `${limit.source === "linformer" ? "Linformer self-attention" : "learned positions"}, model.transformer.maxPositions ${limit.positions}`;
 }

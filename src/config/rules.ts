@@ -4,6 +4,7 @@ import { MIN_VOCAB, modelSizeProblem } from "./modelSize.js";
 import { showValue, type ValueOrigins } from "./origins.js";
 import { positionLimit } from "./positionLimit.js";
 import { POSITION_RULES } from "./positionRules.js";
+import { EFFICIENT_ATTENTION_RULES } from "./efficientRules.js";
 import type { Config } from "./schema.js";
 
 /**
@@ -127,6 +128,8 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
   ...COVERAGE_COPY_RULES,
   // Transformer positions and the adaptive span.
   ...POSITION_RULES,
+  // Efficient self-attention (window, Linformer, Performer).
+  ...EFFICIENT_ATTENTION_RULES,
   {
     path: "model.attention.scope",
     doc: "Local attention is Luong's: decoder `bahdanau` attends globally.",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ALPHA_FLOOR, ALPHA_NORMALIZERS, DEFAULT_ALPHA, describeChoices, LOCAL_P_MODES, NORMALIZER_NAMES, NORMALIZER_REGISTRY, SCOPE_NAMES, SCOPE_REGISTRY, SCORE_NAMES, SCORE_REGISTRY } from "../attention/registry.js";
+import { SELF_ATTENTION_KINDS } from "../attention/efficient/base.js";
 
 /**
  * The one source of truth for attn's configuration: options, defaults, validation and the
@@ -95,7 +96,7 @@ export const DecoderSchema = z
     bridge: z.enum(["none", "linear-tanh"]).default("linear-tanh").describe("How the encoder's final state initialises the decoder: zeros, or tanh(Linear(final states))."),
     inputFeeding: z.boolean().default(true).describe("Luong only: feed the previous attentional state h̃_{t-1} into the next step's input (Luong et al. 2015 §3.3)."),
     tieEmbeddings: z.boolean().default(false).describe("Share the target embedding matrix with the output projection (sizes must agree)."),
-    copy: z.boolean().default(false).describe("bahdanau, luong: copy attention (pointer-generator, See et al. 2017): P(w) = p_gen·P_vocab(w) + (1 − p_gen)·Σ_{j: src_j = w} a_t(j) with a learned p_gen = σ(w·[c_t; s_t; x_t] + b); source words outside the target vocabulary can be copied (extended ids per sentence, fed back as <unk>). Needs the softmax normaliser without topK and no label smoothing (docs/attention.md)."),
+    copy: z.boolean().default(false).describe("bahdanau, luong: copy attention (pointer-generator, See et al. 2017): P(w) = p_gen·P_vocab(w) + (1 − p_gen)·Σ_{j: src_j = w} a_t(j) with a learned p_gen = σ(w·[c_t; s_t; x_t] + b); source words outside the target vocabulary can be copied (extended ids per sentence, fed back as <unk>). Needs the global scope, the softmax normaliser without topK, and no label smoothing (docs/attention.md)."),
   })
   .describe("The decoder style and its sizes.");
 
@@ -152,6 +153,18 @@ export const TransformerSchema = z
     t5MaxDistance: positiveInt().default(128).describe("t5: distances from this on share the last bucket (T5's relative_attention_max_distance); must exceed t5Buckets / 2."),
     maxPositions: positiveInt().default(256).describe("learned: rows of the position tables, so sources and targets of at most maxPositions − 1 tokens (training and validation pairs over it are dropped and counted) and decoding.maxLen ≤ maxPositions. The other positions have no length limit."),
     adaptiveSpan: AdaptiveSpanSchema.optional().describe("Adaptive attention span (Sukhbaatar et al. 2019) in every self-attention (Transformer encoder and decoder, hybrid encoder layers): each head learns a span z·maxSpan, z ∈ [0, 1]. Absent: every head attends over all positions."),
+    selfAttention: z
+      .enum(SELF_ATTENTION_KINDS)
+      .default("full")
+      .describe(
+        "Self-attention of the Transformer encoder and decoder layers (docs/attention.md#efficient-attention): full (exact softmax, O(n²)); window (Longformer sliding window of one-sided width `window` plus `globalTokens` global positions, causal in the decoder, O(n·w)); linformer (keys and values projected along the sequence to `projectedLength` rows by learned E, F of maxPositions columns; encoder only, the decoder keeps exact self-attention); performer (FAVOR+ with `features` orthogonal positive random features, causal by prefix sums in the decoder, O(n·m)).",
+      ),
+    window: positiveInt().default(16).describe("window: one-sided width w (query i attends keys i−w … i+w; i−w … i in the decoder)."),
+    globalTokens: nonNegInt().default(0).describe("window: the first g positions attend everywhere and are attended by every position."),
+    projectedLength: positiveInt().default(32).describe("linformer: k, the projected length of keys and values."),
+    shareKV: z.boolean().default(false).describe("linformer: one projection for keys and values (F = E)."),
+    features: positiveInt().default(64).describe("performer: m, random features per layer (shared by its heads)."),
+    redrawEvery: nonNegInt().default(0).describe("performer: redraw the random features every this many training passes of a layer (0 = never); drawn from the config seed's stream, stored in the checkpoint."),
     dropout: prob().default(0.1).describe("Dropout in attention weights, after sublayers and on embeddings."),
     ...normalizerOptions("every Transformer attention (encoder self, decoder self, cross; the hybrid encoder layers too)"),
   })

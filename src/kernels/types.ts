@@ -1,4 +1,5 @@
 import type { FloatArray } from "../tensor/dtype.js";
+import type { WindowGeometry } from "./js/windowAttention.js";
 
 /** Binary elementwise ops of `Kernels.binaryForward`. */
 export type BinaryOpKind = "add" | "sub" | "mul" | "div";
@@ -87,6 +88,20 @@ export interface Kernels {
    * cos/sin[t·headDim/2 + p]; the other features copied.
    */
   rotaryForward(x: FloatArray, out: FloatArray, rows: number, T: number, F: number, headDim: number, features: number, cos: Float64Array, sin: Float64Array): void;
+
+  // ---- Efficient attention (js/windowAttention.ts; every set uses the TypeScript kernels).
+
+  /** Banded sliding-window + global-token attention (Longformer): probs in windowLayout, out [N, T, dv]. */
+  windowAttentionForward(q: FloatArray, k: FloatArray, v: FloatArray, keyMask: Uint8Array | null, probs: FloatArray, out: FloatArray, geo: WindowGeometry): void;
+
+  /** Backward of windowAttentionForward, accumulating into dq, dk, dv (null: not needed); scratch ≥ the widest row. */
+  windowAttentionBackward(gOut: FloatArray, q: FloatArray, k: FloatArray, v: FloatArray, probs: FloatArray, dq: FloatArray | null, dk: FloatArray | null, dv: FloatArray | null, scratch: Float64Array, geo: WindowGeometry): void;
+
+  /** Causal FAVOR+ (Performer) by prefix sums: out [N, T, dv], den [N, T]; state ≥ m·dv + m. */
+  performerCausalForward(fq: FloatArray, fk: FloatArray, v: FloatArray, out: FloatArray, den: FloatArray, N: number, T: number, S: number, m: number, dv: number, state: Float64Array): void;
+
+  /** Backward of performerCausalForward, accumulating into dfq, dfk, dv (null: not needed); gs ≥ dv + 1. */
+  performerCausalBackward(gOut: FloatArray, fq: FloatArray, fk: FloatArray, v: FloatArray, out: FloatArray, den: FloatArray, dfq: FloatArray | null, dfk: FloatArray | null, dv: FloatArray | null, N: number, T: number, S: number, m: number, valueDim: number, state: Float64Array, gs: Float64Array): void;
 
   /** dx += Rᵀ g, the backward of rotaryForward. */
   rotaryBackward(g: FloatArray, dx: FloatArray, rows: number, T: number, F: number, headDim: number, features: number, cos: Float64Array, sin: Float64Array): void;
@@ -243,29 +258,6 @@ export interface Kernels {
     de: FloatArray, tanhCache: FloatArray, v: FloatArray,
     dkeys: FloatArray | null, dquery: FloatArray | null, dv: FloatArray | null,
     batch: number, srcLen: number, dim: number,
-  ): void;
-
-  /**
-   * Additive energies with a coverage term (Tu et al. 2016; See et al. 2017 eq. 11):
-   * e[r,s] = Σ_a v[a]·tanh(keys[⌊r/G⌋,s,a] + query[r,a] + cov[r,s]·wc[a]) for rows query rows,
-   * G = rowsPerSentence of them per sentence of keys [rows/G × srcLen × dim]; query [rows×dim],
-   * cov [rows×srcLen], v and wc [dim], e [rows×srcLen]; tanhCache [rows×srcLen×dim] keeps the tanh
-   * values for the backward. Every set uses the TypeScript kernel (js/coverageEnergies.ts).
-   */
-  coverageEnergiesForward(
-    keys: FloatArray, query: FloatArray, v: FloatArray, cov: FloatArray, wc: FloatArray, e: FloatArray, tanhCache: FloatArray,
-    rows: number, rowsPerSentence: number, srcLen: number, dim: number,
-  ): void;
-
-  /**
-   * Backward of coverageEnergiesForward given de [rows×srcLen]: with d = de·v·(1 − t²),
-   * dkeys[⌊r/G⌋] += d, dquery[r] += Σ_s d, dv += Σ de·t, dcov[r,s] += Σ_a d·wc[a], dwc += Σ d·cov
-   * (rows, s, a in order); entries with de = 0 are skipped. Any gradient may be null.
-   */
-  coverageEnergiesBackward(
-    de: FloatArray, tanhCache: FloatArray, v: FloatArray, cov: FloatArray, wc: FloatArray,
-    dkeys: FloatArray | null, dquery: FloatArray | null, dv: FloatArray | null, dcov: FloatArray | null, dwc: FloatArray | null,
-    rows: number, rowsPerSentence: number, srcLen: number, dim: number,
   ): void;
 
   /**

@@ -41,6 +41,7 @@ export function buildModel(model: ModelConfig, vocab: VocabSizes, seed: number):
         maxPositions: t.maxPositions,
         tieEmbeddings: model.decoder.tieEmbeddings,
         attention: t,
+        selfAttention: { kind: t.selfAttention, window: t.window, globalTokens: t.globalTokens, projectedLength: t.projectedLength, maxPositions: t.maxPositions, shareKV: t.shareKV, features: t.features, redrawEvery: t.redrawEvery },
       },
       rng.fork("transformer"),
       rng.fork("dropout"),

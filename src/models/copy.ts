@@ -61,6 +61,7 @@ export function copyTeacherForcedLoss(
   if (!copy) throw new Error("copy attention: the decoder state's memory has no copy ids");
   if ((opts.labelSmoothing ?? 0) > 0) throw new Error("copy attention: label smoothing is not defined for the copy mixture (its support changes per sentence)");
   const [B, T, F] = features.shape as [number, number, number];
+  if (targets.length !== B * T) throw new Error(`copy attention: ${targets.length} targets for ${B}×${T} steps`);
   const ignore = opts.ignoreIndex ?? -100;
   const live: number[] = [];
   for (let i = 0; i < targets.length; i++) {
@@ -70,7 +71,6 @@ export function copyTeacherForcedLoss(
     live.push(i);
   }
   const M = live.length;
-  if (targets.length !== B * T) throw new Error(`copy attention: ${targets.length} targets for ${B}×${T} steps`);
   const rows = Int32Array.from(live);
   const S = weights.shape[1]!;
   const x = gatherRows(reshape(features, [B * T, F]), rows, [M]);

@@ -347,6 +347,11 @@ export class Arena {
     return this.region.peakBytes;
   }
 
+  /** Start the peak count afresh (after a reset: to measure one unit of work's peak). */
+  resetPeak(): void {
+    this.region.peakBytes = 0;
+  }
+
   get reservedBytes(): number {
     return this.region.reservedBytes;
   }

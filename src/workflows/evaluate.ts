@@ -34,7 +34,7 @@ export interface EvalOptions {
   alignments?: string;
 }
 
-interface Bucket {
+export interface Bucket {
   from: number;
   to: number;
   sentences: number;
@@ -102,7 +102,7 @@ function attentionStats(model: TranslationModel, split: EncodedSplit, limit: num
 }
 
 /** Exact match and BLEU per bucket of source length (tokens, </s> not counted). */
-function lengthBuckets(sample: DecodedSample, width: number): Bucket[] {
+export function lengthBuckets(sample: DecodedSample, width: number): Bucket[] {
   const groups = new Map<number, { hyp: string[]; ref: string[] }>();
   sample.examples.forEach((ex, i) => {
     const key = Math.floor((ex.src.length - 2) / width);

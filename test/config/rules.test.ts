@@ -186,6 +186,21 @@ const ruleCases: { name: string; raw: unknown; sets?: string[]; message: RegExp 
     message: /^c\.json: model\.transformer\.adaptiveSpan: adapts the span of self-attention, which this model has none of; expected model\.encoder\.type = "gru" to be "transformer" or model\.encoder\.selfAttentionLayers > 0$/,
   },
   {
+    name: "an efficient self-attention without a Transformer",
+    raw: { ...base, model: { transformer: { selfAttention: "window" } } },
+    message: /^c\.json: model\.transformer\.selfAttention = "window": replaces the self-attention of Transformer encoder and decoder layers; got model\.encoder\.type = "gru"; expected "transformer" or selfAttention "full"$/,
+  },
+  {
+    name: "an efficient self-attention with ALiBi",
+    raw: { ...base, model: { encoder: { type: "transformer", hiddenSize: 16 }, decoder: { type: "transformer", hiddenSize: 16 }, transformer: { selfAttention: "performer", positions: "alibi" } } },
+    message: /^c\.json: model\.transformer\.selfAttention = "performer": never forms the n×n scores that model\.transformer\.positions = "alibi" adds to; expected positions sinusoidal, learned or rotary$/,
+  },
+  {
+    name: "an efficient self-attention with sparsemax",
+    raw: { ...base, model: { encoder: { type: "transformer", hiddenSize: 16 }, decoder: { type: "transformer", hiddenSize: 16 }, transformer: { selfAttention: "linformer", normalizer: "sparsemax" } } },
+    message: /^c\.json: model\.transformer\.normalizer = "sparsemax": is not the softmax that model\.transformer\.selfAttention = "linformer" restricts or approximates; expected "softmax"$/,
+  },
+  {
     name: "local-p in the paper's form without the local-p scope",
     raw: { ...base, model: { decoder: { type: "luong" }, attention: { scope: "local-m", localP: "paper" } } },
     message: /^c\.json: model\.attention\.localP = "paper": shapes local-p's Gaussian; got model\.attention\.scope = "local-m"; expected scope "local-p" or localP "renormalised"$/,
@@ -215,7 +230,12 @@ const ruleCases: { name: string; raw: unknown; sets?: string[]; message: RegExp 
   {
     name: "copy attention with a sparse normaliser",
     raw: { ...base, model: { decoder: { copy: true }, attention: { normalizer: "sparsemax" } } },
-    message: /^c\.json: model\.decoder\.copy = true: copy attention needs every source position to keep some weight .*; got model\.attention\.normalizer = "sparsemax"; expected the "softmax" normalizer without topK$/,
+    message: /^c\.json: model\.decoder\.copy = true: copy attention needs every source position to keep some weight .*; got model\.attention\.normalizer = "sparsemax"; expected the "global" scope and the "softmax" normalizer without topK$/,
+  },
+  {
+    name: "copy attention with a local window",
+    raw: { ...base, model: { decoder: { type: "luong", copy: true }, attention: { scope: "local-m" } } },
+    message: /^c\.json: model\.decoder\.copy = true: copy attention needs every source position to keep some weight .*; got model\.attention\.scope = "local-m"; expected the "global" scope/,
   },
   {
     name: "copy attention with label smoothing",

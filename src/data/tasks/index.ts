@@ -4,13 +4,14 @@ import { copyTask } from "./copy.js";
 import { datesTask } from "./dates.js";
 import { namesTask } from "./names.js";
 import { reverseTask } from "./reverse.js";
+import { retrieveTask } from "./retrieve.js";
 import { sortTask } from "./sort.js";
 import type { SyntheticTask, TaskOptionValues } from "./task.js";
 import { toyLangTask } from "./toyLang.js";
 
 export type { Alignment, SyntheticPair, SyntheticTask, TaskOption, TaskOptionValues } from "./task.js";
 
-export const TASKS: readonly SyntheticTask[] = [datesTask, copyTask, reverseTask, sortTask, toyLangTask, namesTask];
+export const TASKS: readonly SyntheticTask[] = [datesTask, copyTask, reverseTask, sortTask, toyLangTask, namesTask, retrieveTask];
 
 export function findTask(name: string): SyntheticTask {
   const task = TASKS.find((t) => t.name === name);

@@ -10,12 +10,13 @@ import { crossEntropyBackwardRows, crossEntropyRows } from "./crossEntropy.js";
 import { adamStep, maxAbs, scaleInPlace, sgdStep, sumAbs, sumSquares } from "./optim.js";
 import { layerNormBackward, layerNormForward } from "./norm.js";
 import { additiveEnergiesBackward, additiveEnergiesForward } from "./energies.js";
-import { coverageEnergiesBackward, coverageEnergiesForward } from "./coverageEnergies.js";
 import { copyMixtureBackward, copyMixtureForward } from "./copyMixture.js";
 import { accumulateRowsWhere, affine, axpy, binaryBackward, binaryForward, maskedAccumulate, maskedFill, selectRows } from "./elementwise.js";
 import { unaryBackward, unaryForward } from "./unary.js";
 import { sumAxis, sumAxisBackward } from "./reduce.js";
 import { gatherRows, scatterAddRows } from "./gather.js";
+import { windowAttentionBackward, windowAttentionForward } from "./windowAttention.js";
+import { performerCausalBackward, performerCausalForward } from "./performer.js";
 
 /** The reference kernels in plain TypeScript, single-threaded. */
 export const jsKernels: Kernels = {
@@ -32,6 +33,10 @@ export const jsKernels: Kernels = {
   entmaxAlphaBackwardRows,
   topKMaskRows,
   rotaryForward,
+  windowAttentionForward,
+  windowAttentionBackward,
+  performerCausalForward,
+  performerCausalBackward,
   rotaryBackward,
   adaptiveSpanForward,
   adaptiveSpanBackward,
@@ -51,8 +56,6 @@ export const jsKernels: Kernels = {
   layerNormBackward,
   additiveEnergiesForward,
   additiveEnergiesBackward,
-  coverageEnergiesForward,
-  coverageEnergiesBackward,
   copyMixtureForward,
   copyMixtureBackward,
   binaryForward,

@@ -14,6 +14,7 @@ export class BahdanauDecoder extends RecurrentDecoder {
   constructor(opts: RecurrentDecoderOptions, rng: Rng) {
     const ctx = contextSize(opts);
     super(opts, opts.embeddingSize + ctx, opts.hiddenSize + ctx + opts.embeddingSize, rng, true, opts.hiddenSize);
+    this.addCopyGate();
   }
 
   step(emb: Tensor, state: DecoderState, t: number, opts: StepOptions = {}): StepResult {

@@ -19,6 +19,7 @@ export class LuongDecoder extends RecurrentDecoder {
     const rnnInput = opts.embeddingSize + (opts.inputFeeding ? opts.hiddenSize : 0);
     super(opts, rnnInput, opts.hiddenSize, rng, true, opts.hiddenSize);
     this.combine = this.module("combine", new Linear(contextSize(opts) + opts.hiddenSize, opts.hiddenSize, rng, { bias: false }));
+    this.addCopyGate();
   }
 
   step(emb: Tensor, state: DecoderState, t: number, opts: StepOptions = {}): StepResult {

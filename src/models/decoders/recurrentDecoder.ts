@@ -60,8 +60,8 @@ export abstract class RecurrentDecoder extends Module {
   readonly bridge: Bridge;
   readonly attention: DecoderAttention | null = null;
   readonly output: OutputLayer;
-  /** p_gen's Linear over [c_t; s_t; x_t] (copy attention), or null. */
-  readonly copyGate: Linear | null = null;
+  /** p_gen's Linear over [c_t; s_t; x_t] (copy attention), or null; made by addCopyGate(). */
+  private gate: Linear | null = null;
   /** Whether the state carries coverage into the score. */
   readonly coverage: boolean;
   protected readonly lstm: boolean;
@@ -82,11 +82,21 @@ export abstract class RecurrentDecoder extends Module {
     }
     this.output = this.module("output", new OutputLayer(featureSize, opts.vocabSize, rng, opts.tieEmbeddings ? this.embedding.weight : null));
     this.coverage = withAttention && (opts.attention.coverage ?? false);
-    if (opts.copy) {
-      if (!this.attention) throw new Error("copy attention needs a decoder that attends (bahdanau, luong)");
-      // Drawn last, so every other parameter equals the model's without copy.
-      this.copyGate = this.module("copy_gate", new Linear(this.attention.contextSize + opts.hiddenSize + opts.embeddingSize, 1, rng));
-    }
+    if (opts.copy && !this.attention) throw new Error("copy attention needs a decoder that attends (bahdanau, luong)");
+  }
+
+  /** p_gen's Linear over [c_t; s_t; x_t] (copy attention), or null. */
+  get copyGate(): Linear | null {
+    return this.gate;
+  }
+
+  /**
+   * With copy attention, p_gen's parameters: called by subclasses at the end of their
+   * constructors, so the gate is drawn last and every other parameter equals the model's without copy.
+   */
+  protected addCopyGate(): void {
+    if (!this.opts.copy || !this.attention) return;
+    this.gate = this.module("copy_gate", new Linear(this.attention.contextSize + this.opts.hiddenSize + this.opts.embeddingSize, 1, this.rng));
   }
 
   /** Initial state: bridged encoder state and the attention's prepared keys (one row per sentence). */

@@ -1,4 +1,5 @@
 import type { AdaptiveSpanOptions } from "../../attention/adaptiveSpan.js";
+import type { SelfAttentionSpec } from "../../attention/efficient/index.js";
 import { causalMask } from "../../attention/scaledDotProduct.js";
 import type { NormalizerSpec } from "../../attention/spec.js";
 import { noGrad } from "../../autograd/tape.js";
@@ -42,6 +43,8 @@ export interface TransformerOptions {
   tieEmbeddings: boolean;
   /** How every attention (encoder self, decoder self, cross) normalises its scores: normalizer, alpha, learnAlpha, topK. */
   attention: NormalizerSpec;
+  /** Self-attention variant of the encoder (and, except Linformer, decoder) layers; null / absent = exact. */
+  selfAttention?: SelfAttentionSpec | null;
 }
 
 /** Per-layer attention weights of one teacher-forced pass, each [B, heads, rows, cols]. */
@@ -107,6 +110,7 @@ export class TransformerSeq2Seq extends Module implements TranslationModel {
       alibi: opts.positions === "alibi",
       adaptiveSpan: opts.adaptiveSpan ?? null,
       attention: opts.attention,
+      selfAttention: opts.selfAttention ?? null,
     };
     // torch.nn.Transformer's stacks: layers.N.… and, for pre-norm layers, a final norm.
     this.encoder = this.module("encoder", TransformerEncoder.create(opts.encoderLayers, d, opts.heads, opts.ffSize, rng, layerOpts));

@@ -1,5 +1,6 @@
 import { MultiheadAttention, type HeadKeyValue, type MultiheadOutput } from "../../../attention/multihead.js";
 import type { KeyValueCache } from "../../../attention/multiheadCache.js";
+import { createSelfAttention } from "../../../attention/efficient/index.js";
 import { createNormalizer } from "../../../attention/registry.js";
 import { SOFTMAX } from "../../../attention/spec.js";
 import type { Rng } from "../../../tensor/rng.js";
@@ -84,7 +85,7 @@ export class TransformerDecoderLayer extends Module {
     this.activation = o.activation;
     const attnOpts = { dropout: o.dropout, dropoutRng: o.dropoutRng };
     const normalizer = () => createNormalizer(opts.attention ?? SOFTMAX, nHead);
-    this.selfAttn = this.module("self_attn", new MultiheadAttention(dModel, nHead, rng, { ...attnOpts, ...selfAttentionOptions(opts, true), normalizer: normalizer() }));
+    this.selfAttn = this.module("self_attn", new MultiheadAttention(dModel, nHead, rng, { ...attnOpts, ...selfAttentionOptions(opts, true), normalizer: normalizer(), efficient: opts.selfAttention?.kind === "linformer" ? null : createSelfAttention(opts.selfAttention, dModel / nHead, true, rng) }));
     this.multiheadAttn = this.module("multihead_attn", new MultiheadAttention(dModel, nHead, rng, { ...attnOpts, normalizer: normalizer() }));
     this.linear1 = this.module("linear1", new Linear(dModel, dimFF, rng));
     this.dropout = this.module("dropout", new Dropout(o.dropout, o.dropoutRng));

@@ -1,4 +1,5 @@
 import { MultiheadAttention } from "../../../attention/multihead.js";
+import { createSelfAttention } from "../../../attention/efficient/index.js";
 import { createNormalizer } from "../../../attention/registry.js";
 import { SOFTMAX } from "../../../attention/spec.js";
 import type { Rng } from "../../../tensor/rng.js";
@@ -52,7 +53,7 @@ export class TransformerEncoderLayer extends Module {
     this.normFirst = o.normFirst;
     this.activation = o.activation;
     const normalizer = createNormalizer(opts.attention ?? SOFTMAX, nHead);
-    this.selfAttn = this.module("self_attn", new MultiheadAttention(dModel, nHead, rng, { dropout: o.dropout, dropoutRng: o.dropoutRng, ...selfAttentionOptions(opts, false), normalizer }));
+    this.selfAttn = this.module("self_attn", new MultiheadAttention(dModel, nHead, rng, { dropout: o.dropout, dropoutRng: o.dropoutRng, ...selfAttentionOptions(opts, false), normalizer, efficient: createSelfAttention(opts.selfAttention, dModel / nHead, false, rng) }));
     this.linear1 = this.module("linear1", new Linear(dModel, dimFF, rng));
     this.dropout = this.module("dropout", new Dropout(o.dropout, o.dropoutRng));
     this.linear2 = this.module("linear2", new Linear(dimFF, dModel, rng));

@@ -1,4 +1,5 @@
 import type { AdaptiveSpanOptions } from "../../../attention/adaptiveSpan.js";
+import type { SelfAttentionSpec } from "../../../attention/efficient/index.js";
 import type { NormalizerSpec } from "../../../attention/spec.js";
 import type { T5Bucketing } from "../../../nn/positions/relativeBias.js";
 import type { Rng } from "../../../tensor/rng.js";
@@ -32,6 +33,12 @@ export interface TransformerLayerOptions {
   dropoutRng?: Rng;
   /** How every attention of the layer normalises its scores (default softmax); each attention gets its own normaliser. */
   attention?: NormalizerSpec | null;
+  /**
+   * Self-attention variant (model.transformer.selfAttention): exact (`full`, default, or null) or
+   * an efficient one (attention/efficient/); decoder layers build its causal form, and keep exact
+   * self-attention for Linformer, which has none.
+   */
+  selfAttention?: SelfAttentionSpec | null;
 }
 
 export interface ResolvedLayerOptions {

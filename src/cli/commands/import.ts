@@ -1,0 +1,19 @@
+import type { Command } from "commander";
+import { importPytorch } from "../../workflows/export/import.js";
+import { action } from "../run.js";
+
+export function registerImport(program: Command): void {
+  program
+    .command("import")
+    .description("turn a PyTorch state_dict (safetensors) with its config — from attn export or its train.py — into an attn run folder (docs/export.md)")
+    .argument("<dir>", "folder with config.json, pipeline.json and model.safetensors")
+    .option("--from <source>", "what the folder holds (only pytorch)", "pytorch")
+    .option("--run-dir <dir>", "run folder to create (default: <output.runsDir>/<dir name>-import)")
+    .option("--weights <file>", "weights file inside the folder", "model.safetensors")
+    .action(
+      action((dir: string, o: { from: string; runDir?: string; weights: string }) => {
+        const run = importPytorch({ from: o.from, dir, weights: o.weights, ...(o.runDir ? { runDir: o.runDir } : {}) });
+        process.stdout.write(`imported ${dir} → ${run}\n`);
+      }),
+    );
+}

@@ -1,0 +1,42 @@
+"""Teacher-forced log-probabilities and attention of an exported attn model (test/export/pytorch.test.ts).
+
+    python3 check.py EXPORT_DIR PAIRS.json [--weights FILE]
+
+PAIRS.json: [[source, target], ...]. All pairs run as one padded batch (packed sequences), so the
+per-sentence numbers also check that padding never leaks. Prints JSON: [{"logProbs": [[V] per
+step], "attention": [[real source positions] per step] or null}, ...]; step t predicts target
+token t (the last one </s>).
+"""
+import json
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.abspath(sys.argv[1]))
+from model import PAD, load_model  # noqa: E402
+from tokenizer import TextPipeline  # noqa: E402
+
+directory = os.path.abspath(sys.argv[1])
+weights = sys.argv[sys.argv.index("--weights") + 1] if "--weights" in sys.argv else "model.safetensors"
+model, _ = load_model(directory, weights)
+pipeline = TextPipeline(os.path.join(directory, "pipeline.json"))
+pairs = json.load(open(sys.argv[2], encoding="utf-8"))
+srcs = [pipeline.encode_source(s) for s, _ in pairs]
+tgts = [pipeline.encode_target(t) for _, t in pairs]
+S = max(len(s) for s in srcs)
+T = max(len(t) - 1 for t in tgts)
+src = torch.tensor([s + [PAD] * (S - len(s)) for s in srcs], dtype=torch.long)
+tgt_in = torch.tensor([t[:-1] + [PAD] * (T - len(t) + 1) for t in tgts], dtype=torch.long)
+lengths = torch.tensor([len(s) for s in srcs], dtype=torch.long)
+with torch.no_grad():
+    logits, weights = model(src, lengths, tgt_in)
+    lp = torch.log_softmax(logits, dim=-1)
+out = []
+for b, (s, t) in enumerate(zip(srcs, tgts)):
+    steps = len(t) - 1
+    out.append({
+        "logProbs": lp[b, :steps].tolist(),
+        "attention": weights[b, :steps, : len(s)].tolist() if weights is not None else None,
+    })
+print(json.dumps(out))
