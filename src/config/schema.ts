@@ -213,7 +213,7 @@ export const TrainingSchema = z
     validLimit: positiveInt().default(1000).describe("Decode at most this many validation sentences for exact match and BLEU."),
     earlyStopping: z
       .strictObject({
-        metric: z.enum(["loss", "perplexity", "exactMatch", "bleu"]).default("loss").describe("Metric that picks the best checkpoint and drives early stopping."),
+        metric: z.enum(["loss", "perplexity", "exactMatch", "bleu", "chrF"]).default("loss").describe("Metric that picks the best checkpoint and drives early stopping."),
         patience: nonNegInt().default(0).describe("Stop after this many validations without improvement; 0 = never stop early."),
       })
       .prefault({}),

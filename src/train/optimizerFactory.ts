@@ -30,7 +30,7 @@ export function buildScheduler(t: Config["training"]): LrScheduler {
       return createScheduler({ kind: "inverse_sqrt", peakLr: t.lr, warmup: s.warmup });
     case "plateau": {
       const m = t.earlyStopping.metric;
-      const mode = m === "exactMatch" || m === "bleu" ? "max" : "min";
+      const mode = m === "exactMatch" || m === "bleu" || m === "chrF" ? "max" : "min";
       return createScheduler({ kind: "plateau", lr: t.lr, mode, factor: s.factor, patience: s.patience, minLr: s.minLr });
     }
   }

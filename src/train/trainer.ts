@@ -72,7 +72,7 @@ interface Progress {
 function isBetter(metric: Config["training"]["earlyStopping"]["metric"], value: number, best: number | null): boolean {
   if (Number.isNaN(value)) return false;
   if (best === null) return true;
-  return metric === "exactMatch" || metric === "bleu" ? value > best : value < best;
+  return metric === "exactMatch" || metric === "bleu" || metric === "chrF" ? value > best : value < best;
 }
 
 /**
@@ -210,7 +210,7 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
     }
     if (scheduler.kind === "plateau") optimizer.lr = scheduler.step(value);
     display.log(
-      `${chalk.green("valid")} step ${progress.step}: loss ${v.loss.toFixed(4)} | ppl ${v.perplexity.toFixed(2)} | exact ${(100 * v.exactMatch).toFixed(1)}% | BLEU ${v.bleu.toFixed(2)}` +
+      `${chalk.green("valid")} step ${progress.step}: loss ${v.loss.toFixed(4)} | ppl ${v.perplexity.toFixed(2)} | exact ${(100 * v.exactMatch).toFixed(1)}% | BLEU ${v.bleu.toFixed(2)} | chrF ${v.chrF.toFixed(2)}` +
         (improved ? chalk.green(" (best)") : ""),
     );
     if (config.output.attentionSamples > 0) dumpValidationAttention(model, data.valid, data.pipeline, config, paths.attention, progress.step);

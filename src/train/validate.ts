@@ -8,6 +8,7 @@ import type { TextPipeline } from "../data/textPipeline.js";
 import { PAD } from "../data/vocab.js";
 import { translateExamples } from "../decode/translate.js";
 import { corpusBleu } from "../eval/bleu.js";
+import { corpusChrF } from "../eval/chrF.js";
 import { withFsErrors } from "../fsErrors.js";
 import { decodeNumber } from "../json.js";
 import type { TranslationModel } from "../models/types.js";
@@ -23,6 +24,8 @@ export interface ValidationResult {
   exactMatch: number;
   /** Corpus BLEU (0–100) of the decoded text, sacreBLEU's default (13a tokens, exp smoothing): src/eval/bleu.ts. */
   bleu: number;
+  /** Corpus chrF (0–100, character 6-grams, β = 2), sacreBLEU's default CHRF: src/eval/chrF.ts. */
+  chrF: number;
   /** Sentences decoded for exact match and BLEU. */
   decoded: number;
 }
@@ -35,15 +38,15 @@ export interface DecodedSample {
   references: string[];
 }
 
-/** Exact match and corpus BLEU (equal to sacreBLEU's default BLEU of the same texts) of decoded texts against their references. */
-export function decodedScores(hypotheses: readonly string[], references: readonly string[]): { exactMatch: number; bleu: number } {
+/** Exact match, corpus BLEU and chrF (equal to sacreBLEU's defaults on the same texts) of decoded texts against their references. */
+export function decodedScores(hypotheses: readonly string[], references: readonly string[]): { exactMatch: number; bleu: number; chrF: number } {
   const n = hypotheses.length;
-  if (n === 0) return { exactMatch: 0, bleu: 0 };
+  if (n === 0) return { exactMatch: 0, bleu: 0, chrF: 0 };
   let exact = 0;
   hypotheses.forEach((h, i) => {
     if (h === references[i]) exact++;
   });
-  return { exactMatch: exact / n, bleu: corpusBleu(hypotheses, [references]).bleu };
+  return { exactMatch: exact / n, bleu: corpusBleu(hypotheses, [references]).bleu, chrF: corpusChrF(hypotheses, [references]).chrF };
 }
 
 /** Mean teacher-forced cross-entropy per target token over the whole split (no label smoothing). */
@@ -82,8 +85,8 @@ export function validate(model: TranslationModel, split: EncodedSplit, pipeline:
   try {
     const loss = teacherForcedLoss(model, split, t.batchSize);
     const decoded = sample ?? decodeSample(model, split, pipeline, config, t.validLimit, t.validBeam);
-    const { exactMatch, bleu } = decodedScores(decoded.hypotheses, decoded.references);
-    return { step, loss, perplexity: Math.exp(loss), exactMatch, bleu, decoded: decoded.hypotheses.length };
+    const { exactMatch, bleu, chrF } = decodedScores(decoded.hypotheses, decoded.references);
+    return { step, loss, perplexity: Math.exp(loss), exactMatch, bleu, chrF, decoded: decoded.hypotheses.length };
   } finally {
     model.train();
   }
@@ -92,7 +95,7 @@ export function validate(model: TranslationModel, split: EncodedSplit, pipeline:
 /** A validation as stored in meta.json (src/json.ts), its "Infinity" / "NaN" strings back to numbers. */
 export function validationFromJson(v: ValidationResult): ValidationResult {
   const num = (x: unknown) => decodeNumber(x) ?? NaN;
-  return { ...v, loss: num(v.loss), perplexity: num(v.perplexity), exactMatch: num(v.exactMatch), bleu: num(v.bleu) };
+  return { ...v, loss: num(v.loss), perplexity: num(v.perplexity), exactMatch: num(v.exactMatch), bleu: num(v.bleu), chrF: num(v.chrF) };
 }
 
 /** Greedy-decode the first output.attentionSamples validation sentences and write their cross-attention to attention/step-N.csv. */

@@ -63,8 +63,10 @@ describe("attn train: the run folder", () => {
       expect(Number.isNaN(Date.parse(r.time as string))).toBe(false);
     }
     for (const r of valid) {
-      for (const k of ["loss", "perplexity", "exactMatch", "bleu", "lr"]) expect(Number.isFinite(r[k]), k).toBe(true);
+      for (const k of ["loss", "perplexity", "exactMatch", "bleu", "chrF", "lr"]) expect(Number.isFinite(r[k]), k).toBe(true);
       expect(r.perplexity as number).toBeCloseTo(Math.exp(r.loss as number), 9);
+      expect(r.chrF as number).toBeGreaterThanOrEqual(0);
+      expect(r.chrF as number).toBeLessThanOrEqual(100);
       expect(r.decoded).toBe(8);
       expect(typeof r.best).toBe("boolean");
     }
