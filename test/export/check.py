@@ -1,11 +1,12 @@
 """Teacher-forced log-probabilities and attention of an exported attn model (test/export/pytorch.test.ts).
 
-    python3 check.py EXPORT_DIR PAIRS.json [--weights FILE]
+    python3 check.py EXPORT_DIR PAIRS.json [--weights FILE] [--greedy]
 
 PAIRS.json: [[source, target], ...]. All pairs run as one padded batch (packed sequences), so the
-per-sentence numbers also check that padding never leaks. Prints JSON: [{"logProbs": [[V] per
-step], "attention": [[real source positions] per step] or null}, ...]; step t predicts target
-token t (the last one </s>).
+per-sentence numbers also check that padding never leaks. Prints JSON: {"pairs": [{"logProbs": [[V]
+per step], "attention": [[real source positions] per step] or null}, ...], "greedy": [translation
+of each source by translate.py's greedy search] or null}; step t predicts target token t (the
+last one </s>).
 """
 import json
 import os
@@ -19,7 +20,7 @@ from tokenizer import TextPipeline  # noqa: E402
 
 directory = os.path.abspath(sys.argv[1])
 weights = sys.argv[sys.argv.index("--weights") + 1] if "--weights" in sys.argv else "model.safetensors"
-model, _ = load_model(directory, weights)
+model, model_config = load_model(directory, weights)
 pipeline = TextPipeline(os.path.join(directory, "pipeline.json"))
 pairs = json.load(open(sys.argv[2], encoding="utf-8"))
 srcs = [pipeline.encode_source(s) for s, _ in pairs]
@@ -33,10 +34,15 @@ with torch.no_grad():
     logits, weights = model(src, lengths, tgt_in)
     lp = torch.log_softmax(logits, dim=-1)
 out = []
+greedy = None
+if "--greedy" in sys.argv:
+    # translate.py's own greedy search, without a second process (the CLI is run by the test for some families).
+    import translate
+    greedy = [pipeline.decode_target(translate.greedy(model, ids, model_config["decoding"]["maxLen"])[0]) for ids in srcs]
 for b, (s, t) in enumerate(zip(srcs, tgts)):
     steps = len(t) - 1
     out.append({
         "logProbs": lp[b, :steps].tolist(),
         "attention": weights[b, :steps, : len(s)].tolist() if weights is not None else None,
     })
-print(json.dumps(out))
+print(json.dumps({"pairs": out, "greedy": greedy}))

@@ -36,7 +36,7 @@ function pythonSource(name: string): string {
 export function unsupportedForPytorch(config: Config, pipeline: unknown): string | null {
   const m = config.model;
   if (m.encoder.type === "transformer") {
-    if (!["sinusoidal", "learned", "rotary", "alibi"].includes(m.transformer.positions)) return `model.transformer.positions: "${m.transformer.positions}" is not exported to PyTorch yet (sinusoidal, learned, rotary and alibi only)`;
+    if (!["sinusoidal", "learned", "rotary", "alibi", "t5"].includes(m.transformer.positions)) return `model.transformer.positions: "${m.transformer.positions}" is not exported to PyTorch yet (sinusoidal, learned, rotary, alibi and t5 only)`;
     return unsupportedSelfAttention(m.transformer) ?? unsupportedTokenizer(pipeline);
   }
   if (m.encoder.selfAttentionLayers > 0) {
@@ -46,8 +46,9 @@ export function unsupportedForPytorch(config: Config, pipeline: unknown): string
   if (m.decoder.copy) return "model.decoder.copy: copy attention is not exported to PyTorch yet";
   if (m.decoder.type !== "none") {
     const a = m.attention;
-    if (a.normalizer !== "softmax") return `model.attention.normalizer: "${a.normalizer}" is not exported to PyTorch yet (softmax only)`;
-    if (a.topK !== undefined) return "model.attention.topK: top-k attention is not exported to PyTorch yet";
+    const multihead = a.score === "multihead";
+    if (a.normalizer === "entmax" || (multihead && a.normalizer !== "softmax")) return `model.attention.normalizer: "${a.normalizer}" is not exported to PyTorch yet (softmax, sparsemax and entmax15${multihead ? " with composed scores; softmax with multihead" : ""})`;
+    if (a.topK !== undefined && multihead) return "model.attention.topK: top-k attention with the multihead score is not exported to PyTorch yet";
     if (a.coverage) return "model.attention.coverage: coverage is not exported to PyTorch yet";
   }
   return unsupportedTokenizer(pipeline);

@@ -200,8 +200,49 @@ class ConcatScore(nn.Module):
         return torch.tanh(prepared + (query @ self.W[:, : self.q].t()).unsqueeze(1)) @ self.v
 
 
+def top_k_mask(e, mask, k):
+    """mask plus everything outside each row's k largest unmasked scores (ties: lowest position)."""
+    order = torch.sort(e.detach().masked_fill(mask, float("-inf")), dim=-1, descending=True, stable=True).indices
+    keep = torch.zeros_like(mask).scatter_(-1, order[..., :k], True)
+    return mask | ~keep
+
+
+def sparse_normalize(e, mask, kind):
+    """sparsemax (α = 2) or 1.5-entmax, exact by sorting, in float64 as attn's kernels (src/kernels/js/entmax.ts); differentiable."""
+    scale, power = (1.0, 1) if kind == "sparsemax" else (0.5, 2)
+    x = e.double()
+    mx = x.detach().masked_fill(mask, float("-inf")).max(dim=-1, keepdim=True).values
+    z = ((x - mx) * scale).masked_fill(mask, float("-inf"))
+    zs = torch.sort(z, dim=-1, descending=True).values
+    finite = torch.isfinite(zs)
+    zf = torch.where(finite, zs, torch.zeros_like(zs))
+    k = torch.arange(1, z.shape[-1] + 1, dtype=x.dtype, device=x.device)
+    s1 = torch.cumsum(zf, -1)
+    if kind == "sparsemax":
+        t = (s1 - 1) / k
+        ok = (zs > t) & finite
+    else:
+        mean = s1 / k
+        delta = (1 - k * (torch.cumsum(zf * zf, -1) / k - mean * mean)) / k
+        t = mean - torch.sqrt(torch.clamp(delta, min=0))
+        ok = (t <= zs) & finite
+    last = (ok.long() * torch.arange(z.shape[-1], device=x.device)).max(dim=-1, keepdim=True).values
+    tau = t.gather(-1, last)
+    p = torch.clamp(z - tau, min=0) ** power
+    return p.masked_fill(mask, 0.0).to(e.dtype)
+
+
+def normalize(e, mask, normalizer, top_k=None):
+    """attn's normalisers over the unmasked scores: softmax, sparsemax, entmax15, optionally over the top k."""
+    if top_k is not None:
+        mask = top_k_mask(e, mask, top_k)
+    if normalizer == "softmax":
+        return torch.softmax(e.masked_fill(mask, float("-inf")), dim=-1)
+    return sparse_normalize(e, mask, normalizer)
+
+
 class Attention(nn.Module):
-    """score × scope (global, local-m, local-p) × softmax; c_t = Σ_s a_t(s) k_s."""
+    """score × scope (global, local-m, local-p) × normaliser (softmax, sparsemax, entmax15; top-k); c_t = Σ_s a_t(s) k_s."""
 
     def __init__(self, att, q, k):
         super().__init__()
@@ -209,6 +250,8 @@ class Attention(nn.Module):
         self.scope = att["scope"]
         self.window = att["window"]
         self.local_p = att.get("localP", "renormalised")
+        self.normalizer = att.get("normalizer", "softmax")
+        self.top_k = att.get("topK")
         self.context_size = k
         if self.scope == "local-p":
             self.position_v = nn.Parameter(torch.zeros(att["size"], 1))
@@ -254,7 +297,7 @@ class Attention(nn.Module):
             c = centre.clamp(min=0).unsqueeze(1)
             outside = (positions.unsqueeze(0) < c - self.window) | (positions.unsqueeze(0) > c + self.window)
             mask = mask | outside
-        w = torch.softmax(e.masked_fill(mask, float("-inf")), dim=1)
+        w = normalize(e, mask, self.normalizer, self.top_k)
         if factor is not None:
             w = w * factor
         context = (w.unsqueeze(1) @ keys).squeeze(1)

@@ -4,8 +4,8 @@ The layers are torch.nn.TransformerEncoderLayer / TransformerDecoderLayer (batch
 named like torch.nn.TransformerEncoder / TransformerDecoder (encoder.layers.N.…, encoder.norm for
 pre-norm models), so model.safetensors loads with load_state_dict(strict=True). Their forward is
 written out below so that the cross-attention weights can be returned. Positions: sinusoidal and
-learned (added to the embeddings, which are scaled by √d_model), rotary and ALiBi (inside every
-self-attention, written out in positional_self_attention).
+learned (added to the embeddings, which are scaled by √d_model), rotary, ALiBi and T5 buckets (inside
+every self-attention, written out in positional_self_attention).
 """
 import math
 
@@ -55,6 +55,30 @@ def alibi_slopes(heads):
     return power(below) + [v for i, v in enumerate(power(2 * below)) if i % 2 == 0][: heads - below]
 
 
+def t5_buckets(T, num_buckets, max_distance, bidirectional):
+    """T5's relative-position buckets [T, T] of key j for query i (src/nn/positions/t5Buckets.ts)."""
+    per_side = num_buckets // 2 if bidirectional else num_buckets
+    max_exact = per_side // 2
+    log_range = math.log(max_distance / max_exact)
+    out = torch.zeros(T, T, dtype=torch.long)
+    for i in range(T):
+        for j in range(T):
+            n = j - i
+            bucket = 0
+            if bidirectional:
+                if n > 0:
+                    bucket += per_side
+                d = abs(n)
+            else:
+                d = max(-n, 0)
+            if d < max_exact:
+                bucket += d
+            else:
+                bucket += min(per_side - 1, max_exact + math.floor(math.log(d / max_exact) / log_range * (per_side - max_exact)))
+            out[i, j] = bucket
+    return out
+
+
 def positional_self_attention(mha, x, pad, causal, positions):
     """nn.MultiheadAttention's computation written out, with rotary positions on q and k or ALiBi's bias on the scores."""
     B, T, E = x.shape
@@ -70,6 +94,9 @@ def positional_self_attention(mha, x, pad, causal, positions):
         i = torch.arange(T, dtype=torch.float64)
         dist = (i[:, None] - i[None, :]).abs()
         scores = scores + (-slopes[:, None, None] * dist).to(scores.dtype)
+    if positions == "t5":
+        b = t5_buckets(T, mha.t5_buckets, mha.t5_max_distance, causal is None)
+        scores = scores + mha.relative_attention_bias.weight[b].permute(2, 0, 1).unsqueeze(0)  # [1, H, T, T]
     mask = pad[:, None, None, :]
     if causal is not None:
         mask = mask | causal[None, None]
@@ -85,7 +112,7 @@ def _ff(layer, x, act):
 
 def encoder_layer(layer, x, pad, pre, act, positions=None):
     def sa(y):
-        if positions in ("rotary", "alibi"):
+        if positions in ("rotary", "alibi", "t5"):
             return positional_self_attention(layer.self_attn, y, pad, None, positions)
         return layer.self_attn(y, y, y, key_padding_mask=pad, need_weights=False)[0]
     if pre:
@@ -97,7 +124,7 @@ def encoder_layer(layer, x, pad, pre, act, positions=None):
 
 def decoder_layer(layer, x, memory, causal, tgt_pad, mem_pad, pre, act, positions=None):
     def sa(y):
-        if positions in ("rotary", "alibi"):
+        if positions in ("rotary", "alibi", "t5"):
             return positional_self_attention(layer.self_attn, y, tgt_pad, causal, positions)
         return layer.self_attn(y, y, y, attn_mask=causal, key_padding_mask=tgt_pad, need_weights=False)[0]
 
@@ -144,13 +171,18 @@ class TransformerSeq2Seq(nn.Module):
                   batch_first=True, norm_first=self.pre, layer_norm_eps=1e-5)
         self.encoder = Stack([nn.TransformerEncoderLayer(**kw) for _ in range(m["encoder"]["layers"])], nn.LayerNorm(d) if self.pre else None)
         self.decoder = Stack([nn.TransformerDecoderLayer(**kw) for _ in range(m["decoder"]["layers"])], nn.LayerNorm(d) if self.pre else None)
+        if self.positions == "t5":
+            # T5's bias per distance bucket and head, one table per self-attention: …self_attn.relative_attention_bias.weight.
+            for layer in [*self.encoder.layers, *self.decoder.layers]:
+                layer.self_attn.relative_attention_bias = nn.Embedding(t["t5Buckets"], t["heads"])
+                layer.self_attn.t5_buckets, layer.self_attn.t5_max_distance = t["t5Buckets"], t["t5MaxDistance"]
         self.output = OutputLayer(d, tgt_vocab, self.tgt_embed if m["decoder"]["tieEmbeddings"] else None)
         self.dropout = nn.Dropout(t["dropout"])
 
     def _embed(self, which, ids):
         emb = (self.src_embed if which == "src" else self.tgt_embed)(ids) * math.sqrt(self.d)
         T = ids.shape[1]
-        if self.positions in ("rotary", "alibi"):
+        if self.positions in ("rotary", "alibi", "t5"):
             return self.dropout(emb)  # positions enter inside the self-attention
         if self.positions == "learned":
             pos = (self.src_pos if which == "src" else self.tgt_pos).weight[:T]
