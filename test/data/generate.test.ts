@@ -53,8 +53,11 @@ describe("committed data/", () => {
     .filter((d) => d.isDirectory() && readdirSync(join(DATA, d.name)).includes("meta.json"))
     .map((d) => d.name);
 
-  it("holds a dataset for every task", () => {
-    expect(folders.sort()).toEqual(TASKS.map((t) => t.name).sort());
+  it("holds a dataset for every task, and every dataset is of a known task", () => {
+    const tasks = folders.map((f) => (JSON.parse(readFileSync(join(DATA, f, "meta.json"), "utf8")) as { task: string }).task);
+    expect([...new Set(tasks)].sort()).toEqual(TASKS.map((t) => t.name).sort());
+    // A folder named after a task holds that task (extra folders such as reverse-short are variants).
+    for (const [i, f] of folders.entries()) if (TASKS.some((t) => t.name === f)) expect(tasks[i]).toBe(f);
   });
 
   for (const folder of folders) {
