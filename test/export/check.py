@@ -1,4 +1,4 @@
-"""Teacher-forced log-probabilities and attention of an exported attn model (test/export/pytorch.test.ts).
+"""Teacher-forced log-probabilities and attention of an exported attn model (test/export/exportFamilies.ts).
 
     python3 check.py EXPORT_DIR PAIRS.json [--weights FILE] [--greedy]
 
