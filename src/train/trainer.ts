@@ -137,7 +137,7 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
       `vocab ${data.pipeline.srcVocab.size} → ${data.pipeline.tgtVocab.size}\n` +
       tooLongLine(config, data) +
       `  model: ${config.model.encoder.type} encoder, ${config.model.decoder.type} decoder` +
-      (config.model.decoder.type === "none" ? "" : `, ${config.model.attention.score} ${config.model.attention.scope} attention`) +
+      attentionSummary(config) +
       `, ${nParams.toLocaleString("en-US")} parameters\n` +
       `  kernels: ${describeKernels(kernels().name)}${kernels().name === "js" ? "" : `, ${activeThreads()} thread${activeThreads() === 1 ? "" : "s"}`}\n` +
       (opts.resume ? `  resuming at step ${progress.step} (epoch ${progress.epoch + 1}, batch ${progress.batchInEpoch})${changes.length > 0 ? `; changed: ${describeChanges(changes)}` : ""}\n` : ""),
@@ -379,3 +379,15 @@ function inFile(file: string, load: () => void): void {
 }
 
 export { runPaths };
+
+/** What the start line says about attention: the recurrent decoder's score, scope and normaliser, or the Transformer's heads, positions, self-attention and normaliser. */
+function attentionSummary(config: Config): string {
+  const m = config.model;
+  if (m.decoder.type === "transformer") {
+    const t = m.transformer;
+    return `, ${t.heads} heads, ${t.positions} positions, ${t.selfAttention} self-attention, ${t.normalizer}`;
+  }
+  if (m.decoder.type === "none") return "";
+  const a = m.attention;
+  return `, ${a.score} ${a.scope} attention, ${a.normalizer}`;
+}
