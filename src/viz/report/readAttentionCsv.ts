@@ -1,4 +1,4 @@
-import { ATTENTION_CSV_HEADER, type AttentionKind, type AttentionMatrix } from "../attentionCsv.js";
+import { ATTENTION_CSV_HEADER, type AttentionKind, type AttentionMatrix, parseCsv } from "../attentionCsv.js";
 
 /**
  * The matrices of a long-format attention CSV (attentionCsv.ts, the run folder's
@@ -34,37 +34,4 @@ export function readAttentionCsv(text: string): AttentionMatrix[] | string {
     for (const [t, s, w] of cells) weights[t]![s] = w;
     return { ...m, targetTokens, sourceTokens, weights };
   });
-}
-
-/** RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"' && field === "") quoted = true;
-    else if (ch === ",") {
-      row.push(field);
-      field = "";
-    } else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-    } else field += ch;
-  }
-  if (field !== "" || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
 }
