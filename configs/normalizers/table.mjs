@@ -41,7 +41,7 @@ for (const n of names) {
   let ev;
   try { ev = JSON.parse(fs.readFileSync(path.join(runs, n + ".eval.json"), "utf8")); } catch { continue; }
   const log = fs.existsSync(path.join(runs, n + ".train.log")) ? fs.readFileSync(path.join(runs, n + ".train.log"), "utf8") : "";
-  const done = log.match(/done: (\d+) steps in ([\d.]+) s \(([^)]*)\)/);
+  const done = log.match(/done: (\d+) steps in (?:(\d+) min )?([\d.]+) s \(([^)]*)\)/);
   const cross = ev.attention.filter((a) => a.kind === "cross");
   const lastLayer = Math.max(...cross.map((a) => a.layer));
   const last = cross.filter((a) => a.layer === lastLayer);
@@ -56,6 +56,6 @@ for (const n of names) {
     const a = t[k] ?? [];
     alpha = a.length === 1 ? a[0].toFixed(2) : a.length ? `${Math.min(...a).toFixed(2)}–${Math.max(...a).toFixed(2)}` : "?";
   }
-  const time = done ? `${Math.round(Number(done[2]))} s${done[3] === "max-steps" ? "" : ` (${done[3]})`}` : "?";
+  const time = done ? `${Math.round(60 * Number(done[2] ?? 0) + Number(done[3]))} s${done[4] === "max-steps" ? "" : ` (${done[4]})`}` : "?";
   console.log(`| ${task} | ${model} | ${label[norm]} | ${ev.step} / ${done ? done[1] : "?"} | ${time} | ${pct(ev.exactMatch)} | ${ev.bleu.toFixed(2)} | ${support.toFixed(2)} / ${positions.toFixed(2)} | ${pct(ev.attentionMassOnGold)} | ${row.argmax.aer.toFixed(3)} | ${row["shift-att"].aer.toFixed(3)} | ${alpha} |`);
 }
