@@ -1,6 +1,6 @@
 import { uniform_ } from "../nn/init.js";
 import { Module } from "../nn/module.js";
-import { add, additiveEnergies, gatherRows, mul, reshape } from "../ops/index.js";
+import { add, additiveEnergies, gatherRows, mul, reshape, rowsOfSentences } from "../ops/index.js";
 import type { Rng } from "../tensor/rng.js";
 import { Tensor } from "../tensor/tensor.js";
 import { sharedKeyAdditiveEnergies } from "./sharedKeyEnergies.js";
@@ -43,15 +43,8 @@ export function additiveWithCoverage(keysProj: Tensor, queryProj: Tensor, v: Ten
   if (coverage.size !== N * S) throw new Error(`coverage energies: coverage [${coverage.shape.join(", ")}] for ${N} query rows over ${S} positions`);
   const G = B === 0 ? 1 : N / B;
   if (N > 0 && (!Number.isInteger(G) || G < 1)) throw new Error(`coverage energies: ${N} query rows for ${B} sentences; expected a positive multiple`);
-  const keys = G === 1 ? reshape(keysProj, [N * S, A]) : reshape(gatherRows(reshape(keysProj, [B, S * A]), sentenceRows(N, G), [N]), [N * S, A]);
+  const keys = G === 1 ? reshape(keysProj, [N * S, A]) : reshape(gatherRows(reshape(keysProj, [B, S * A]), rowsOfSentences(N, G), [N]), [N * S, A]);
   // c[r, s] · w_c[a]: a value per row times a vector over the columns, one elementwise kernel.
   const term = mul(reshape(coverage, [N * S, 1]), reshape(proj.weight, [A]));
   return additiveEnergies(reshape(add(keys, term), [N, S, A]), queryProj, v);
-}
-
-/** Row r → sentence ⌊r / G⌋. */
-function sentenceRows(n: number, g: number): Int32Array {
-  const rows = new Int32Array(n);
-  for (let r = 0; r < n; r++) rows[r] = Math.floor(r / g);
-  return rows;
 }

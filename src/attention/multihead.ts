@@ -5,7 +5,7 @@ import { AlibiBias } from "../nn/positions/alibi.js";
 import { RelativeBias, type T5Bucketing } from "../nn/positions/relativeBias.js";
 import { ShawRelativePositions } from "../nn/positions/shaw.js";
 import { isGradEnabled, needsGrad } from "../autograd/tape.js";
-import { add, dropout, gatherRows, matmul, mulScalar, reshape, rotary, slice, split, transpose } from "../ops/index.js";
+import { add, gatherRows, matmul, mulScalar, reshape, rotary, slice, split, transpose } from "../ops/index.js";
 import type { Rng } from "../tensor/rng.js";
 import { shapeError } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -15,7 +15,7 @@ import { rowsPerSentence } from "./attention.js";
 import { KeyValueCache } from "./multiheadCache.js";
 import type { Normalizer } from "./normalizer.js";
 import { SoftmaxNormalizer } from "./normalizers/softmax.js";
-import { attentionMask, causalMask, scaledDotProductAttention } from "./scaledDotProduct.js";
+import { attentionMask, attentionWeights, causalMask, scaledDotProductAttention } from "./scaledDotProduct.js";
 
 export interface MultiheadAttentionOptions {
   /** Dropout on the attention weights in training (PyTorch's `dropout`, default 0). */
@@ -344,16 +344,13 @@ export class MultiheadAttention extends Module {
     const reweight = span ? (w: Tensor) => span.apply(w, opts.queryStart) : null;
     const drop = this.dropoutP > 0 ? { p: this.dropoutP, rng: this.dropoutRng, training: this.training } : null;
     let r: { output: Tensor; weights: Tensor; applied: Tensor };
+    const sdpa = { scoreBias, dropout: drop, normalizer: this.normalizer, reweight };
     if (keys instanceof KeyValueCache) {
       // The same steps as scaledDotProductAttention, reading keys and values in the cache.
-      let scores = mulScalar(keys.scores(qh), 1 / Math.sqrt(this.headDim));
-      if (scoreBias) scores = add(scores, scoreBias);
-      const normalised = this.normalizer.weights(scores, opts.mask, T);
-      const weights = reweight ? reweight(normalised) : normalised;
-      const applied = drop ? dropout(weights, drop.p, drop.rng, drop.training) : weights;
+      const { weights, applied } = attentionWeights(mulScalar(keys.scores(qh), 1 / Math.sqrt(this.headDim)), opts.mask, T, sdpa);
       r = { output: keys.context(applied), weights, applied };
     } else {
-      r = scaledDotProductAttention(qh, keys, values!, opts.mask, { scoreBias, dropout: drop, normalizer: this.normalizer, reweight });
+      r = scaledDotProductAttention(qh, keys, values!, opts.mask, sdpa);
     }
     const heads = this.relative && buckets ? add(r.output, this.relative.valueTerm(r.applied, buckets)) : r.output;
     return { heads, weights: r.weights };

@@ -52,13 +52,22 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, mask:
     throw shapeError("scaledDotProductAttention", "expected q [N,T,d], k [N,S,d], v [N,S,dv]", q.shape, k.shape, v.shape);
   }
   const d = q.shape[2]!;
-  let scores = mulScalar(matmul(q, k, { transB: true }), 1 / Math.sqrt(d));
-  if (opts.scoreBias) scores = add(scores, opts.scoreBias);
-  const normalised = opts.normalizer ? opts.normalizer.weights(scores, mask, q.shape[1]!) : softmax(scores, mask);
+  const { weights, applied } = attentionWeights(mulScalar(matmul(q, k, { transB: true }), 1 / Math.sqrt(d)), mask, q.shape[1]!, opts);
+  return { output: matmul(applied, v), weights, applied };
+}
+
+/**
+ * The steps of scaledDotProductAttention between the scaled scores [N, T, S] and the values: the
+ * score bias, the normaliser (rowsPerHead = T), the reweighting and dropout. Shared with
+ * attention that reads its keys and values elsewhere (MultiheadAttention's decoding cache).
+ */
+export function attentionWeights(scaledScores: Tensor, mask: Uint8Array | null, rowsPerHead: number, opts: ScaledDotProductOptions): { weights: Tensor; applied: Tensor } {
+  const scores = opts.scoreBias ? add(scaledScores, opts.scoreBias) : scaledScores;
+  const normalised = opts.normalizer ? opts.normalizer.weights(scores, mask, rowsPerHead) : softmax(scores, mask);
   const weights = opts.reweight ? opts.reweight(normalised) : normalised;
   const drop = opts.dropout;
   const applied = drop ? dropout(weights, drop.p, drop.rng, drop.training) : weights;
-  return { output: matmul(applied, v), weights, applied };
+  return { weights, applied };
 }
 
 /**

@@ -2,6 +2,7 @@ import { ALPHA_FLOOR, DEFAULT_ALPHA, normalizerEntry, NORMALIZER_REGISTRY, scope
 import type { NormalizerSpec } from "../attention/spec.js";
 import type { ConfigRule } from "./rules.js";
 import type { Config } from "./schema.js";
+import { directions, recurrentAttention } from "./ruleConditions.js";
 
 /**
  * The config rules of attention, read from the attention registry (src/attention/registry.ts):
@@ -9,9 +10,6 @@ import type { Config } from "./schema.js";
  * normalisers read α. A new registry entry brings its rules along.
  */
 
-/** A recurrent decoder that attends (bahdanau, luong). */
-const recurrentAttention = (c: Config) => c.model.encoder.type !== "transformer" && (c.model.decoder.type === "bahdanau" || c.model.decoder.type === "luong");
-const directions = (c: Config) => (c.model.encoder.bidirectional ? 2 : 1);
 const namesWhere = <E>(registry: Record<string, E>, keep: (e: E) => boolean) =>
   Object.entries(registry)
     .filter(([, e]) => keep(e))

@@ -1,6 +1,6 @@
 import { SCORE_REGISTRY, scoreEntry } from "../attention/registry.js";
 import type { ConfigRule } from "./rules.js";
-import type { Config } from "./schema.js";
+import { recurrentAttention } from "./ruleConditions.js";
 
 /**
  * The config rules of coverage (model.attention.coverage, training.coverageLoss,
@@ -8,8 +8,6 @@ import type { Config } from "./schema.js";
  * decoder, the score, the normaliser and the loss (docs/attention.md, "Coverage" and "Copy").
  */
 
-/** A recurrent decoder that attends (bahdanau, luong). */
-const recurrentAttention = (c: Config) => c.model.encoder.type !== "transformer" && (c.model.decoder.type === "bahdanau" || c.model.decoder.type === "luong");
 const coverageScores = Object.entries(SCORE_REGISTRY)
   .filter(([, e]) => e.coverage)
   .map(([n]) => n);

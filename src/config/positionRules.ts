@@ -1,13 +1,11 @@
 import type { ConfigRule } from "./rules.js";
-import type { Config } from "./schema.js";
+import { isTransformer } from "./ruleConditions.js";
 
 /**
  * The config rules of Transformer positions and the adaptive span (docs/attention.md#positions):
  * rotary needs an even head size, T5's logarithmic buckets need room above the exact ones, and
  * an adaptive span needs a self-attention to adapt.
  */
-
-const isTransformer = (c: Config) => c.model.encoder.type === "transformer";
 
 export const POSITION_RULES: readonly ConfigRule[] = [
   {

@@ -6,6 +6,7 @@ import { positionLimit } from "./positionLimit.js";
 import { POSITION_RULES } from "./positionRules.js";
 import { EFFICIENT_ATTENTION_RULES } from "./efficientRules.js";
 import type { Config } from "./schema.js";
+import { directions, isTransformer, recurrentAttention } from "./ruleConditions.js";
 
 /**
  * Rules that span several options, checked after the schema and the size limits and before
@@ -24,11 +25,6 @@ export interface ConfigRule {
    */
   check(c: Config, show: (path: string) => string): string | null;
 }
-
-const isTransformer = (c: Config) => c.model.encoder.type === "transformer";
-/** A recurrent decoder that attends (bahdanau, luong). */
-const recurrentAttention = (c: Config) => !isTransformer(c) && (c.model.decoder.type === "bahdanau" || c.model.decoder.type === "luong");
-const directions = (c: Config) => (c.model.encoder.bidirectional ? 2 : 1);
 
 /** Multi-head attention splits a size into `heads` slices of size / heads features. */
 function headsMustDivide(c: Config, sizeText: string, size: number): string | null {

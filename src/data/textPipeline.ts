@@ -6,7 +6,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { UserError } from "../errors.js";
 import { normalizeText, type NormalizeOptions } from "./normalize.js";
-import { displayPath } from "./readers/lines.js";
+import { displayPath } from "../fsErrors.js";
 import { tokenizerFromJSON, type Tokenizer, type TokenizerJSON } from "./tokenizers/index.js";
 import { BOS, EOS, Vocab, type VocabJSON } from "./vocab.js";
 

@@ -21,23 +21,24 @@ function rowsCols(op: string, x: Tensor, mask: Uint8Array | null): [number, numb
 
 /** Sparsemax (Martins & Astudillo 2016): the Euclidean projection of each row onto the simplex. */
 export function sparsemax(x: Tensor, mask: Uint8Array | null = null): Tensor {
-  const [rows, cols] = rowsCols("sparsemax", x, mask);
-  const out = Tensor.zeros(x.shape);
-  const K = kernels();
-  K.sparsemaxRows(x.data, out.data, rows, cols, mask);
-  return record(out, [x], (g) => {
-    K.entmaxBackwardRows(out.data, g, gradSink(x)!, rows, cols, SPARSEMAX_ALPHA, rows);
-  });
+  return fixedEntmax("sparsemax", x, mask);
 }
 
 /** 1.5-entmax (Peters et al. 2019), exact by sorting. */
 export function entmax15(x: Tensor, mask: Uint8Array | null = null): Tensor {
-  const [rows, cols] = rowsCols("entmax15", x, mask);
+  return fixedEntmax("entmax15", x, mask);
+}
+
+/** Sparsemax (α = 2) or 1.5-entmax by their exact kernels; the backward is entmax's with that fixed α. */
+function fixedEntmax(op: "sparsemax" | "entmax15", x: Tensor, mask: Uint8Array | null): Tensor {
+  const alpha = op === "sparsemax" ? SPARSEMAX_ALPHA : ENTMAX15_ALPHA;
+  const [rows, cols] = rowsCols(op, x, mask);
   const out = Tensor.zeros(x.shape);
   const K = kernels();
-  K.entmax15Rows(x.data, out.data, rows, cols, mask);
+  if (op === "sparsemax") K.sparsemaxRows(x.data, out.data, rows, cols, mask);
+  else K.entmax15Rows(x.data, out.data, rows, cols, mask);
   return record(out, [x], (g) => {
-    K.entmaxBackwardRows(out.data, g, gradSink(x)!, rows, cols, ENTMAX15_ALPHA, rows);
+    K.entmaxBackwardRows(out.data, g, gradSink(x)!, rows, cols, alpha, rows);
   });
 }
 

@@ -21,7 +21,7 @@
  */
 import { readFileSync } from "node:fs";
 import { endianness } from "node:os";
-import { displayPath } from "../data/readers/lines.js";
+import { displayPath } from "../fsErrors.js";
 import { UserError } from "../errors.js";
 import { writeFileAtomic } from "./atomic.js";
 

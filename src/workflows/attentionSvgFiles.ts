@@ -1,7 +1,7 @@
-import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
-import { displayPath, withFsErrors } from "../fsErrors.js";
+import { displayPath, makeDirs, withFsErrors } from "../fsErrors.js";
 import type { AttentionMatrix } from "../viz/attentionCsv.js";
 import { attentionSvg } from "../viz/attentionSvg.js";
 
@@ -24,7 +24,7 @@ export function svgFileName(m: AttentionMatrix, sentenceDigits: number): string 
 export function writeAttentionSvgs(dir: string, matrices: readonly AttentionMatrix[]): string[] {
   const info = statSync(dir, { throwIfNoEntry: false });
   if (info && !info.isDirectory()) throw new UserError(`--output ${displayPath(dir)}: is a file; with --format svg, expected a folder (one SVG file per sentence, kind, layer and head)`);
-  if (!info) withFsErrors("create the folder for the SVG files", dir, () => mkdirSync(dir, { recursive: true }));
+  if (!info) withFsErrors("create the folder for the SVG files", dir, () => makeDirs(dir));
   const digits = String(matrices.reduce((max, m) => Math.max(max, m.sentence), 0)).length;
   return matrices.map((m) => {
     const name = svgFileName(m, digits);

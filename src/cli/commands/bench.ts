@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import { SELF_ATTENTION_KINDS, type SelfAttentionKind } from "../../attention/efficient/index.js";
-import { benchAttention, benchTable } from "../../workflows/benchAttention.js";
+import { benchAttention, benchTable, type BenchAttentionOptions } from "../../workflows/benchAttention.js";
 import { intOption } from "../parse.js";
 import { action } from "../run.js";
 
@@ -22,23 +22,8 @@ function typeList(value: string): SelfAttentionKind[] {
   return xs as SelfAttentionKind[];
 }
 
-interface BenchAttentionFlags {
-  n: number[];
-  types: SelfAttentionKind[];
-  dim: number;
-  heads: number;
-  batch: number;
-  runs: number;
-  window: number;
-  globalTokens: number;
-  projectedLength: number;
-  features: number;
-  matrixErrorUpTo: number;
-  fullMib: number;
-  json?: boolean;
-  svg?: string;
-  seed: number;
-}
+/** The workflow's options, but the memory bound in MiB and --json optional. */
+type BenchAttentionFlags = Omit<BenchAttentionOptions, "fullBytesLimit" | "json"> & { fullMib: number; json?: boolean };
 
 export function registerBench(program: Command): void {
   const bench = program.command("bench").description("micro-benchmarks");

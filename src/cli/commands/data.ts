@@ -2,7 +2,7 @@ import chalk from "chalk";
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import { UserError } from "../../errors.js";
-import { displayPath } from "../../data/readers/index.js";
+import { displayPath } from "../../fsErrors.js";
 import { formatStatsReport } from "../../data/statsFormat.js";
 import { gatherStats } from "../../data/statsReport.js";
 import { splitSizes, writeGeneratedDataset } from "../../data/tasks/generate.js";

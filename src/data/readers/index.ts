@@ -8,7 +8,7 @@ import { readTsv } from "./tsv.js";
 export type { ReadOptions, ReadResult, TextPair } from "./pairCollector.js";
 export { readTsv } from "./tsv.js";
 export { readParallelFiles } from "./parallelFiles.js";
-export { readLines, displayPath, assertReadableFile, type Line } from "./lines.js";
+export { readLines, assertReadableFile, type Line } from "./lines.js";
 
 /**
  * Where a set of pairs comes from: a TSV path (string or `{ tsv }`), or two line-aligned files

@@ -19,8 +19,6 @@ export interface Line {
 const NEWLINE = 0x0a;
 const CHUNK_BYTES = 1 << 16;
 
-export { displayPath };
-
 /** Throws a one-line UserError unless `path` names an existing regular file. */
 export async function assertReadableFile(path: string): Promise<void> {
   let info;

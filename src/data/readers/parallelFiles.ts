@@ -1,6 +1,7 @@
 /** Reader for two line-aligned files, e.g. train.en and train.fr: line i of one translates line i of the other. */
 import { UserError } from "../../errors.js";
-import { displayPath, readLines, type Line } from "./lines.js";
+import { displayPath } from "../../fsErrors.js";
+import { readLines, type Line } from "./lines.js";
 import { PairCollector, type ReadOptions, type ReadResult } from "./pairCollector.js";
 
 /** Reads both files in lockstep (streaming); different line counts are an error naming both files and counts. */

@@ -1,6 +1,7 @@
 /** Reader for one TSV file with `source<TAB>target` per line. */
 import { UserError } from "../../errors.js";
-import { displayPath, readLines } from "./lines.js";
+import { displayPath } from "../../fsErrors.js";
+import { readLines } from "./lines.js";
 import { PairCollector, type ReadOptions, type ReadResult } from "./pairCollector.js";
 
 /**

@@ -30,6 +30,11 @@ function rowLse(logits: FloatArray, base: number, vocab: number): number {
   return max + Math.log(s);
 }
 
+/** log P(w) = logaddexp(gen, log(1 − p) + log C_w), or gen when w gets no attention (C_w = 0). */
+function mixedLogProb(gen: number, c: number, logQ: number): number {
+  return c > 0 ? logAddExp(gen, logQ + Math.log(c)) : gen;
+}
+
 /** C_w = Σ_{j: ids_j = w} a_j of row r into `mass` (ids < 0 are padding and skipped; j in order). */
 function copyMass(weights: FloatArray, ids: Int32Array, r: number, b: number, srcLen: number, mass: Float64Array): void {
   for (let j = 0; j < srcLen; j++) {
@@ -60,8 +65,7 @@ export function copyMixtureForward(
     const o = r * extended;
     for (let w = 0; w < extended; w++) {
       const gen = w < vocab ? logP + logits[r * vocab + w]! - lse : -Infinity;
-      const c = mass[w]!;
-      out[o + w] = c > 0 ? logAddExp(gen, logQ + Math.log(c)) : gen;
+      out[o + w] = mixedLogProb(gen, mass[w]!, logQ);
     }
     clearMass(ids, b, srcLen, mass);
   }
@@ -90,7 +94,7 @@ export function copyMixtureBackward(
     for (let w = 0; w < extended; w++) {
       const gen = w < vocab ? logP + logits[r * vocab + w]! - lse : -Infinity;
       const c = mass[w]!;
-      const lp = c > 0 ? logAddExp(gen, logQ + Math.log(c)) : gen;
+      const lp = mixedLogProb(gen, c, logQ);
       const g = dOut[o + w]!;
       // log P(w) = −∞ (no vocabulary entry, no attention) has no gradient.
       if (lp === -Infinity) {

@@ -36,10 +36,16 @@ function rowMax(x: FloatArray, o: number, cols: number, mask: Uint8Array | null)
   return max;
 }
 
-/** The unmasked values (x − max)·scale of the row in z[0 … n), sorted ascending; returns n. */
-function sortedShifted(x: FloatArray, o: number, cols: number, mask: Uint8Array | null, max: number, scale: number, z: Float64Array): number {
+/** The unmasked values (x − max)·scale of the row in z[0 … n), in column order; returns n. */
+function shifted(x: FloatArray, o: number, cols: number, mask: Uint8Array | null, max: number, scale: number, z: Float64Array): number {
   let n = 0;
   for (let j = 0; j < cols; j++) if (!(mask && mask[o + j])) z[n++] = (x[o + j]! - max) * scale;
+  return n;
+}
+
+/** shifted, then sorted ascending; returns n. */
+function sortedShifted(x: FloatArray, o: number, cols: number, mask: Uint8Array | null, max: number, scale: number, z: Float64Array): number {
+  const n = shifted(x, o, cols, mask, max, scale, z);
   z.subarray(0, n).sort();
   return n;
 }
@@ -129,8 +135,7 @@ export function entmaxBisectRows(x: FloatArray, out: FloatArray, rows: number, c
     if (!(a > 1)) throw new Error(`entmaxBisectRows: α must be > 1, got ${a}`);
     const scale = a - 1;
     const power = 1 / scale;
-    let n = 0;
-    for (let j = 0; j < cols; j++) if (!(mask && mask[o + j])) z[n++] = (x[o + j]! - max) * scale;
+    const n = shifted(x, o, cols, mask, max, scale, z);
     let lo = -1;
     let hi = -Math.pow(1 / n, scale);
     for (let it = 0; it < BISECT_MAX_ITER && hi - lo > BISECT_TOL; it++) {

@@ -12,13 +12,7 @@ export function performerCausalForward(fq: FloatArray, fk: FloatArray, v: FloatA
   for (let n = 0; n < N; n++) {
     state.fill(0, 0, m * dv + m);
     for (let j = 0; j < S; j++) {
-      const ko = (n * S + j) * m;
-      const vo = (n * S + j) * dv;
-      for (let a = 0; a < m; a++) {
-        const f = fk[ko + a]!;
-        state[m * dv + a]! += f;
-        for (let e = 0; e < dv; e++) state[a * dv + e]! += f * v[vo + e]!;
-      }
+      addKey(fk, v, (n * S + j) * m, (n * S + j) * dv, m, dv, state);
       const i = j - start;
       if (i < 0) continue;
       const qo = (n * T + i) * m;
@@ -54,13 +48,7 @@ export function performerCausalBackward(
     if (dfq) {
       state.fill(0, 0, m * dv + m);
       for (let j = 0; j < S; j++) {
-        const ko = (n * S + j) * m;
-        const vo = (n * S + j) * dv;
-        for (let a = 0; a < m; a++) {
-          const f = fk[ko + a]!;
-          state[zAt + a]! += f;
-          for (let e = 0; e < dv; e++) state[a * dv + e]! += f * v[vo + e]!;
-        }
+        addKey(fk, v, (n * S + j) * m, (n * S + j) * dv, m, dv, state);
         const i = j - start;
         if (i < 0) continue;
         if (!rowGradient(gOut, out, den, n, T, i, dv, gs)) continue;
@@ -116,4 +104,14 @@ function rowGradient(gOut: FloatArray, out: FloatArray, den: FloatArray, n: numb
   }
   gs[dv] = -dot / z;
   return true;
+}
+
+/** Adds key j (φk at ko, v at vo) to the prefix state: S += φk vᵀ (state[0 … m·dv)), z += φk (state[m·dv …)). */
+function addKey(fk: FloatArray, v: FloatArray, ko: number, vo: number, m: number, dv: number, state: Float64Array): void {
+  const zAt = m * dv;
+  for (let a = 0; a < m; a++) {
+    const f = fk[ko + a]!;
+    state[zAt + a]! += f;
+    for (let e = 0; e < dv; e++) state[a * dv + e]! += f * v[vo + e]!;
+  }
 }

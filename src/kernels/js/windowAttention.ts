@@ -37,6 +37,11 @@ export function windowLayout(geo: WindowGeometry): { rowSize: number; globalRows
   return { rowSize: globalRows * geo.S + (geo.T - globalRows) * band, band, globalRows };
 }
 
+/** Offset of query row i's weights within its head-row (global rows first, S slots each; then `band` slots each). */
+function rowStart(i: number, S: number, band: number, globalRows: number): number {
+  return i < globalRows ? i * S : globalRows * S + (i - globalRows) * band;
+}
+
 /**
  * The keys of one query row as two contiguous segments [from, to) whose slot is j + offset:
  * written into seg[0..5] (from0, to0, off0, from1, to1, off1); slot c = key j means
@@ -76,7 +81,7 @@ export function windowAttentionForward(q: FloatArray, k: FloatArray, v: FloatArr
       const p = geo.queryStart + i;
       const isGlobalRow = i < globalRows;
       const width = isGlobalRow ? S : band;
-      const base = n * rowSize + (isGlobalRow ? i * S : globalRows * S + (i - globalRows) * band);
+      const base = n * rowSize + rowStart(i, S, band, globalRows);
       const qo = (n * T + i) * d;
       rowSegments(p, isGlobalRow, geo, seg);
       for (let c = 0; c < width; c++) probs[base + c] = 0;
@@ -136,7 +141,7 @@ export function windowAttentionBackward(
     for (let i = 0; i < T; i++) {
       const p = geo.queryStart + i;
       const isGlobalRow = i < globalRows;
-      const base = n * rowSize + (isGlobalRow ? i * S : globalRows * S + (i - globalRows) * band);
+      const base = n * rowSize + rowStart(i, S, band, globalRows);
       const go = (n * T + i) * dv;
       const qo = (n * T + i) * d;
       rowSegments(p, isGlobalRow, geo, seg);
@@ -178,7 +183,7 @@ export function windowAttentionDense(probs: FloatArray, dense: FloatArray, geo: 
   for (let n = 0; n < N; n++) {
     for (let i = 0; i < T; i++) {
       const isGlobalRow = i < globalRows;
-      const base = n * rowSize + (isGlobalRow ? i * S : globalRows * S + (i - globalRows) * band);
+      const base = n * rowSize + rowStart(i, S, band, globalRows);
       rowSegments(geo.queryStart + i, isGlobalRow, geo, seg);
       for (let sIdx = 0; sIdx < 6; sIdx += 3) {
         const off = seg[sIdx + 2]!;

@@ -1,5 +1,5 @@
 import { BLUES, DARK_FROM, weightColor } from "../colorScale.js";
-import { escapeXml } from "../xml.js";
+import { escapeXml as esc } from "../xml.js";
 import type { AttentionTimeline } from "./attentionTimeline.js";
 import { lineChartSvg, type LineChartInput } from "./lineChart.js";
 import { HEATMAP_SCRIPT } from "./heatmapScript.js";
@@ -121,10 +121,6 @@ function colorTable(): string[] {
 /** JSON safe inside a <script> element: no "<" at all, so neither </script> nor <!-- can occur. */
 function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
-}
-
-function esc(text: string): string {
-  return escapeXml(text);
 }
 
 function pct(v: number): string {

@@ -5,10 +5,10 @@
  * as `attn translate`), train.py (continue training with torchrun), and the weights, config,
  * pipeline and a manifest (export.json). docs/export.md.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { UserError } from "../../errors.js";
-import { displayPath, withFsErrors } from "../../fsErrors.js";
+import { displayPath, makeDirs, withFsErrors } from "../../fsErrors.js";
 import { toJson } from "../../json.js";
 import { ATTN_VERSION } from "../../version.js";
 import { validateConfig } from "../../config/load.js";
@@ -104,7 +104,7 @@ export function exportPytorch(o: ExportOptions): string[] {
   if (problem) throw new UserError(`${displayPath(metaFile)}: ${problem}`);
   const out = resolve(o.out);
   if (existsSync(out) && !statSync(out).isDirectory()) throw new UserError(`--out ${o.out}: is a file; expected a folder to write the Python package into`);
-  withFsErrors("create the --out folder", out, () => mkdirSync(out, { recursive: true }));
+  withFsErrors("create the --out folder", out, () => makeDirs(out));
   const written: string[] = [];
   const write = (name: string, text: string): void => {
     withFsErrors("write the export", join(out, name), () => writeFileSync(join(out, name), text));
