@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/globalSetup.mjs"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Two cores on CI: keep workers bounded so CPU-heavy learning tests do not starve each other.

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Entry point for `attn`. The sources are TypeScript; tsx's loader runs them directly, so a fresh
-// clone works after `npm install` without a build step.
-import { register } from "tsx/esm/api";
+// Entry point for `attn`. The sources are TypeScript; they run from a bundle that is rebuilt
+// whenever they change (bin/bundle.js), or through tsx's loader when no bundle can be built, so a
+// fresh clone works after `npm install` without a build step. ATTN_BUNDLE=0 forces tsx.
+import { loadMain } from "./bundle.js";
 
-register();
-const { main } = await import("../src/cli/main.ts");
+const main = await loadMain();
 await main(process.argv);

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { packageFile } from "../packageFiles.js";
 import { renderConfigDocs } from "./docs.js";
 
-const target = fileURLToPath(new URL("../../docs/config.md", import.meta.url));
+const target = packageFile("docs/config.md");
 writeFileSync(target, renderConfigDocs());
 process.stdout.write(`wrote ${target}\n`);

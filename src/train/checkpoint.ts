@@ -13,10 +13,10 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { UserError } from "../errors.js";
 import { displayPath, fsUserError } from "../fsErrors.js";
 import { toJson } from "../json.js";
+import { ATTN_VERSION } from "../version.js";
 import type { Module } from "../nn/module.js";
 import type { OptimizerStateDict } from "../optim/optimizer.js";
 import type { SchedulerState } from "../optim/schedules.js";
@@ -296,16 +296,6 @@ function listSome(items: string[], max = 6): string {
   return items.length <= max ? items.join(", ") : `${items.slice(0, max).join(", ")} and ${items.length - max} more`;
 }
 
-let cachedVersion: string | null = null;
-
 function attnVersion(): string {
-  if (cachedVersion === null) {
-    try {
-      const pkg = JSON.parse(readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8")) as { version?: unknown };
-      cachedVersion = typeof pkg.version === "string" ? pkg.version : "unknown";
-    } catch {
-      cachedVersion = "unknown";
-    }
-  }
-  return cachedVersion;
+  return ATTN_VERSION;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
+import { packageFile } from "../../packageFiles.js";
 import { BumpRegion, kernelMemory, type KernelMemory, RESERVED_BYTES, setBulkFill } from "../../tensor/storage.js";
 
 /**
@@ -34,7 +35,7 @@ const moduleBytes = new Map<WasmVariant, Uint8Array>();
 export function kernelModuleBytes(variant: WasmVariant): Uint8Array {
   let b = moduleBytes.get(variant);
   if (!b) {
-    b = new Uint8Array(readFileSync(new URL(`./build/kernels-${variant}.wasm`, import.meta.url)));
+    b = new Uint8Array(readFileSync(packageFile(`src/kernels/wasm/build/kernels-${variant}.wasm`)));
     moduleBytes.set(variant, b);
   }
   return b;

@@ -1,5 +1,7 @@
 import { availableParallelism } from "node:os";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { packageFile } from "../../packageFiles.js";
 import type { WasmRuntime } from "./runtime.js";
 
 /**
@@ -44,7 +46,7 @@ export class ThreadPool {
       const stackBase = rt.mem.carve(STACK_BYTES);
       const slot = new Int32Array(rt.mem.buffer, slotPtr, SLOT_INTS);
       slot.fill(0);
-      const worker = new Worker(new URL("./threadWorker.mjs", import.meta.url), {
+      const worker = new Worker(pathToFileURL(packageFile("src/kernels/wasm/threadWorker.mjs")), {
         workerData: {
           module: rt.module,
           memory: rt.mem.memory,

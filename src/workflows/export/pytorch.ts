@@ -10,6 +10,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { UserError } from "../../errors.js";
 import { displayPath, makeDirs, withFsErrors } from "../../fsErrors.js";
 import { toJson } from "../../json.js";
+import { packageFile } from "../../packageFiles.js";
 import { ATTN_VERSION } from "../../version.js";
 import { validateConfig } from "../../config/load.js";
 import { type Config, labelSmoothingOf } from "../../config/schema.js";
@@ -22,11 +23,11 @@ export interface ExportOptions {
   out: string;
 }
 
-/** The Python sources of the package, next to this file (python/*.py). */
+/** The Python sources of the package, in python/ beside this file. */
 export const PYTHON_FILES = ["model.py", "transformer.py", "tokenizer.py", "translate.py", "train.py"] as const;
 
 function pythonSource(name: string): string {
-  return readFileSync(new URL(`./python/${name}`, import.meta.url), "utf8");
+  return readFileSync(packageFile(`src/workflows/export/python/${name}`), "utf8");
 }
 
 /**
