@@ -52,6 +52,11 @@ const SPARSE: [string, number, (x: Tensor, m: Uint8Array | null) => Tensor][] = 
   ["entmax15", 1.5, (x, m) => entmax15(x, m)],
   ["entmax bisection, α = 1.3", 1.3, (x, m) => entmaxBisect(x, new Tensor(Float64Array.of(1.3), [1]), m)],
   ["entmax bisection, α = 3", 3, (x, m) => entmaxBisect(x, new Tensor(Float64Array.of(3), [1]), m)],
+  // The threshold search takes Newton steps for α ≤ 2 and bisects above: both sides of the switch
+  // and an α so close to 1 that the weights are [z − τ]^20.
+  ["entmax bisection, α = 1.05", 1.05, (x, m) => entmaxBisect(x, new Tensor(Float64Array.of(1.05), [1]), m)],
+  ["entmax bisection, α = 2", 2, (x, m) => entmaxBisect(x, new Tensor(Float64Array.of(2), [1]), m)],
+  ["entmax bisection, α = 2.01", 2.01, (x, m) => entmaxBisect(x, new Tensor(Float64Array.of(2.01), [1]), m)],
 ];
 
 describe("reference values (issue 10)", () => {
@@ -109,10 +114,12 @@ describe("α-entmax solves its defining equations (float64 reference from Peters
           }
           expect(kktViolation(rowOf(x, r, cols), rowOf(p, r, cols), alpha, masked), `row ${r}`).toBeLessThan(1e-9);
         }
-        // Sparsity is real: some unmasked entries get exactly 0.
+        // Sparsity is real: some unmasked entries get exactly 0 (near α = 1 these logits leave
+        // every weight positive, as softmax would).
         let zeros = 0;
         for (let i = 0; i < p.size; i++) if (!mask[i] && p.data[i] === 0) zeros++;
-        expect(zeros).toBeGreaterThan(0);
+        if (alpha >= 1.3) expect(zeros).toBeGreaterThan(0);
+        else expect(zeros).toBe(0);
       });
     });
   }

@@ -13,7 +13,7 @@ import type { FloatArray } from "../../tensor/dtype.js";
  */
 
 const TINY = 1.1754943508222875e-38;
-/** Bisection stops when τ is bracketed this tightly (the interval starts at most 1 wide). */
+/** The search for τ stops when τ is known this tightly (τ lies in [−1, 0)). */
 const BISECT_TOL = 1e-14;
 const BISECT_MAX_ITER = 64;
 
@@ -118,9 +118,52 @@ export function entmax15Rows(x: FloatArray, out: FloatArray, rows: number, cols:
 }
 
 /**
- * α-entmax by bisection on τ (Peters et al. 2019, §3.1; Blondel et al. 2019), α > 1 per row
- * (alphaOf). With z = (α−1)(x − max), Σ_i [z_i − τ]_+^{1/(α−1)} is decreasing in τ, ≥ 1 at
- * τ = −1 and ≤ 1 at τ = −(1/n)^{α−1}; bisect to 1e-14, then divide by the sum so the row sums to 1.
+ * The threshold τ of α-entmax for the shifted row z[0 … n) (max 0): the root of
+ * f(τ) = Σ_i [z_i − τ]_+^p − 1 with p = 1/(α−1), which is decreasing in τ with f(−1) ≥ 0 and
+ * f(−(1/n)^{α−1}) ≤ 0 (Peters et al. 2019, §3.1; Blondel et al. 2019). For α ≤ 2 (p ≥ 1) f is
+ * convex, so Newton steps (f'(τ) = −p Σ [z_i − τ]_+^{p−1}) from τ = −1 rise monotonically to the
+ * root and reach it to 1e-14 in a handful of passes where bisection needs ~46; a step leaving the
+ * bracket (rounding) falls back to bisection. For α > 2 f is not convex and a nearly-zero entry
+ * makes f' huge, so Newton could stall far from the root: plain bisection there.
+ * τ < 0 always, so the largest entry (0) stays in the support.
+ */
+function entmaxThreshold(z: Float64Array, n: number, scale: number, power: number): number {
+  let lo = -1;
+  let hi = -Math.pow(1 / n, scale);
+  let tau = lo;
+  const newton = power >= 1;
+  for (let it = 0; it < BISECT_MAX_ITER && hi - lo > BISECT_TOL; it++) {
+    let s = 0;
+    let ds = 0;
+    for (let i = 0; i < n; i++) {
+      const u = z[i]! - tau;
+      if (u > 0) {
+        const v = Math.pow(u, power);
+        s += v;
+        ds += v / u;
+      }
+    }
+    if (s === 1) return tau;
+    if (s > 1) lo = tau;
+    else hi = tau;
+    if (newton) {
+      const next = tau + (s - 1) / (power * ds);
+      if (next > lo && next < hi) {
+        if (next - tau <= BISECT_TOL) return next;
+        tau = next;
+        continue;
+      }
+    }
+    tau = 0.5 * (lo + hi);
+  }
+  // Σ ≥ 1 at lo: for large α a weight is [z_i − τ]^{1/(α−1)}, so which side of the root τ
+  // ends on decides whether entries within 1e-14 of it get weight; always take the same side.
+  return lo;
+}
+
+/**
+ * α-entmax, α > 1 per row (alphaOf): z = (α−1)(x − max), τ from entmaxThreshold, then the row
+ * [z − τ]_+^{1/(α−1)} divided by its sum so it sums to 1 exactly.
  */
 export function entmaxBisectRows(x: FloatArray, out: FloatArray, rows: number, cols: number, mask: Uint8Array | null, alpha: FloatArray, rowsPerAlpha: number): void {
   const z = scratchFor(cols);
@@ -136,19 +179,7 @@ export function entmaxBisectRows(x: FloatArray, out: FloatArray, rows: number, c
     const scale = a - 1;
     const power = 1 / scale;
     const n = shifted(x, o, cols, mask, max, scale, z);
-    let lo = -1;
-    let hi = -Math.pow(1 / n, scale);
-    for (let it = 0; it < BISECT_MAX_ITER && hi - lo > BISECT_TOL; it++) {
-      const mid = 0.5 * (lo + hi);
-      let s = 0;
-      for (let i = 0; i < n; i++) {
-        const u = z[i]! - mid;
-        if (u > 0) s += Math.pow(u, power);
-      }
-      if (s >= 1) lo = mid;
-      else hi = mid;
-    }
-    const tau = lo; // Σ ≥ 1 at lo, so the largest entry stays in the support
+    const tau = entmaxThreshold(z, n, scale, power);
     let sum = 0;
     for (let i = 0; i < n; i++) {
       const u = z[i]! - tau;
