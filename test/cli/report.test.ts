@@ -7,6 +7,7 @@ import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, 
 import { join } from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pngColours } from "../helpers/pngColours.js";
 import { attn, parseCsv, stripAnsi, tempFolder, trainTiny, writeTinyTask } from "./fixture.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -90,17 +91,7 @@ describe("attn report", () => {
     // The picture is not blank: the heatmap's screenshot has many colours.
     const png = await page.locator("#heatmap svg").screenshot();
     const blank = await context.newPage();
-    // Decoded by the browser itself (no PNG library): the number of distinct RGB colours.
-    const colours = await blank.evaluate<number>(`(async () => {
-      const bytes = Uint8Array.from(atob(${JSON.stringify(png.toString("base64"))}), (c) => c.charCodeAt(0));
-      const bitmap = await createImageBitmap(new Blob([bytes], { type: "image/png" }));
-      const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext("2d");
-      ctx.drawImage(bitmap, 0, 0);
-      const d = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
-      const seen = new Set();
-      for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
-      return seen.size;
-    })()`);
+    const colours = await pngColours(blank, png);
     await blank.close();
     expect(colours).toBeGreaterThan(10);
 

@@ -3,6 +3,7 @@ import { escapeXml as esc } from "../xml.js";
 import type { AttentionTimeline } from "./attentionTimeline.js";
 import { lineChartSvg, type LineChartInput } from "./lineChart.js";
 import { HEATMAP_SCRIPT } from "./heatmapScript.js";
+import { scaleDefs } from "../heatmapSvgScript.js";
 
 export interface LengthBucketRow {
   from: number;
@@ -79,8 +80,8 @@ export function reportHtml(input: ReportInput): string {
     out.push(`<label>map <select id="map-select">${input.attention.maps.map((m, i) => `<option value="${i}">${esc(m.label)}</option>`).join("")}</select></label>`);
     out.push(`<label>validation <input id="step-slider" type="range" min="0" max="${input.attention.steps.length - 1}" step="1" value="${input.attention.steps.length - 1}"></label>`);
     out.push('<output id="step-label"></output>');
-    out.push("</div>", '<div id="heatmap"></div>');
-    out.push(`<script type="application/json" id="attention-data">${jsonForScript({ ...input.attention, colors: colorTable(), dark: DARK_FROM, blues: BLUES })}</script>`);
+    out.push("</div>", scaleDefs(BLUES), '<div id="heatmap"></div>');
+    out.push(`<script type="application/json" id="attention-data">${jsonForScript({ ...input.attention, colors: colorTable(), dark: DARK_FROM })}</script>`);
     out.push(`<script>${HEATMAP_SCRIPT}</script>`);
   }
   out.push("</section>");
