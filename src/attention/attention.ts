@@ -5,6 +5,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { Normalizer } from "./normalizer.js";
 import type { ParameterOwner, Scope } from "./scope.js";
 import { type AttentionScore, noCoverage } from "./score.js";
+import type { AttentionWeightsTransform } from "./weightsTransform.js";
 
 /**
  * The encoder side of attention for one batch, prepared once per sentence: one row per sentence,
@@ -108,6 +109,8 @@ export class Attention extends Module {
   readonly score: AttentionScore;
   readonly scope: Scope;
   readonly normalizer: Normalizer;
+  /** Replaces the weights before the context is averaged (attn explain's counterfactuals); null = none, the default. */
+  weightsTransform: AttentionWeightsTransform | null = null;
 
   /**
    * @param createScope builds the scope, registering its parameters on this module
@@ -148,7 +151,8 @@ export class Attention extends Module {
     const scoped = this.scope.restrict({ energies, query, padMask: repeatMaskRows(memory.padMask, S, G), memory, rows: G, step });
     const normalised = this.normalizer.weights(scoped.energies, scoped.mask);
     // A factor after the normaliser (local-p as in Luong et al. 2015 eq. 10): rows no longer sum to 1.
-    const weights = scoped.factor ? mul(normalised, scoped.factor) : normalised;
+    const computed = scoped.factor ? mul(normalised, scoped.factor) : normalised;
+    const weights = this.weightsTransform ? this.weightsTransform(computed, { heads: 1, rowsPerHead: G }) : computed;
     // [B, G, S] · [B, S, Dk]: each sentence's G rows average its keys.
     const context = reshape(matmul(reshape(weights, [B, G, S]), memory.keys), [N, Dk]);
     return { context, weights };

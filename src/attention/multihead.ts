@@ -16,6 +16,7 @@ import { KeyValueCache } from "./multiheadCache.js";
 import type { Normalizer } from "./normalizer.js";
 import { SoftmaxNormalizer } from "./normalizers/softmax.js";
 import { attentionMask, attentionWeights, causalMask, scaledDotProductAttention } from "./scaledDotProduct.js";
+import type { AttentionWeightsTransform } from "./weightsTransform.js";
 
 export interface MultiheadAttentionOptions {
   /** Dropout on the attention weights in training (PyTorch's `dropout`, default 0). */
@@ -119,6 +120,11 @@ export class MultiheadAttention extends Module {
   readonly dropoutRng: Rng;
   readonly normalizer: Normalizer;
   readonly efficient: EfficientSelfAttention | null;
+  /**
+   * Replaces each head's weights (after the normaliser and an adaptive span, before dropout and
+   * the values) in exact attention (attn explain's counterfactuals); null = none, the default.
+   */
+  weightsTransform: AttentionWeightsTransform | null = null;
 
   constructor(readonly embedDim: number, readonly numHeads: number, rng: Rng, opts: MultiheadAttentionOptions = {}) {
     super();
@@ -341,7 +347,9 @@ export class MultiheadAttention extends Module {
       scoreBias = scoreBias ? add(scoreBias, bias) : bias;
     }
     const span = this.adaptiveSpan;
-    const reweight = span ? (w: Tensor) => span.apply(w, opts.queryStart) : null;
+    const spanned = span ? (w: Tensor) => span.apply(w, opts.queryStart) : null;
+    const transform = this.weightsTransform;
+    const reweight = transform ? (w: Tensor) => transform(spanned ? spanned(w) : w, { heads: this.numHeads, rowsPerHead: T }) : spanned;
     const drop = this.dropoutP > 0 ? { p: this.dropoutP, rng: this.dropoutRng, training: this.training } : null;
     let r: { output: Tensor; weights: Tensor; applied: Tensor };
     const sdpa = { scoreBias, dropout: drop, normalizer: this.normalizer, reweight };

@@ -10,6 +10,7 @@ import { registerReport } from "./commands/report.js";
 import { registerExport } from "./commands/export.js";
 import { registerImport } from "./commands/import.js";
 import { registerBench } from "./commands/bench.js";
+import { registerExplain } from "./commands/explain.js";
 import { registerServe } from "./commands/serve.js";
 import { ATTN_VERSION } from "../version.js";
 import { applyKernelChoice, applyThreadChoice } from "./kernelChoice.js";
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerExport(program);
   registerImport(program);
   registerBench(program);
+  registerExplain(program);
   registerServe(program);
   return program;
 }
