@@ -236,7 +236,9 @@ export class MultiheadAttention extends Module {
    * grows past them if needed) and split by head.
    */
   emptyCache(batch: number, capacity = 0): KeyValueCache {
-    return new KeyValueCache(batch, this.numHeads, this.headDim, capacity);
+    const cache = new KeyValueCache(batch, this.numHeads, this.headDim, capacity);
+    cache.incremental = this.efficient?.incrementalState(batch, this.numHeads, this.headDim) ?? null;
+    return cache;
   }
 
   /**
@@ -260,6 +262,14 @@ export class MultiheadAttention extends Module {
     // [N, T, 3E]: q | k | v; rotary positions turn the new queries and keys (cached rotated).
     const packed = this.project(x, 0, 3);
     const qkv = this.rotary ? rotary(packed, this.headDim, start, 2 * E) : packed;
+    if (cache.incremental) {
+      // Window / Performer decoding state (efficient/incremental.ts): a step costs O(w + g) or
+      // O(1) in the position. The implied matrix would need every earlier key, which the state
+      // does not keep, so the weights are empty [N, H, T, 0] (as in training); forward() dumps them.
+      const heads = cache.incremental.step(qkv, E, opts.keyPaddingMask ?? null);
+      cache.advance(T);
+      return { output: this.outProj.forward(mergeHeads(heads, N)), weights: Tensor.zeros([N, H, T, 0]), cache };
+    }
     cache.append(qkv, E, 2 * E);
     const S = cache.length;
     if (this.efficient) {

@@ -2,6 +2,7 @@ import { kernels } from "../kernels/index.js";
 import { allocFloat, type FloatArray } from "../tensor/dtype.js";
 import { shapeError } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import type { IncrementalAttentionState } from "./efficient/incremental.js";
 
 /**
  * The self-attention keys and values of the positions a decoder has produced so far, for
@@ -16,6 +17,10 @@ import { Tensor } from "../tensor/tensor.js";
  * Appending is in place: a cache is stepped from once. To branch (beam search), select() rows
  * into a new cache or reorder() them in place. Buffers come from the active arena (allocFloat),
  * so a decoding batch's caches live in kernel memory and are released with the batch.
+ *
+ * An efficient causal self-attention (window, Performer) keeps an `incremental` state instead
+ * (efficient/incremental.ts): then no key or value is stored, `advance` only counts positions,
+ * and select / reorder carry the state's rows exactly as they would the keys and values.
  */
 export class KeyValueCache {
   private keys: FloatArray | null = null;
@@ -23,6 +28,8 @@ export class KeyValueCache {
   private cap: number;
   /** Positions filled so far. */
   length = 0;
+  /** The efficient attention's own decoding state, in place of the keys and values (null: exact attention). */
+  incremental: IncrementalAttentionState | null = null;
 
   constructor(readonly rows: number, readonly heads: number, readonly headDim: number, capacity = 0) {
     this.cap = Math.max(0, Math.floor(capacity));
@@ -85,6 +92,12 @@ export class KeyValueCache {
     this.length += T;
   }
 
+  /** Count T positions that went into the `incremental` state (nothing stored here). */
+  advance(T: number): void {
+    if (this.keys) throw new Error("KeyValueCache.advance: this cache stores keys and values; use append()");
+    this.length += T;
+  }
+
   /**
    * Scores of queries q [rows·heads, T, d] (row n·heads + h) against every cached key of their
    * block: [rows·heads, T, length], q·kᵀ (unscaled), one matmul per block read in place.
@@ -126,6 +139,7 @@ export class KeyValueCache {
   select(rows: Int32Array): KeyValueCache {
     const out = new KeyValueCache(rows.length, this.heads, this.headDim, this.cap);
     out.length = this.length;
+    out.incremental = this.incremental?.select(rows) ?? null;
     if (this.length === 0 || !this.keys) return out;
     out.reserve(this.length);
     const used = this.length * this.headDim;
@@ -146,6 +160,7 @@ export class KeyValueCache {
    */
   reorder(rows: Int32Array): this {
     if (rows.length !== this.rows) throw new Error(`KeyValueCache.reorder: ${rows.length} rows for a cache of ${this.rows}; use select()`);
+    this.incremental?.reorder(rows);
     if (this.length === 0 || !this.keys) return this;
     // Save every source row a moved row reads (slot[src] = its place in the scratch), then write:
     // a source may itself be overwritten.

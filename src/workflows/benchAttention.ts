@@ -9,6 +9,7 @@ import { Rng } from "../tensor/rng.js";
 import { Arena } from "../tensor/storage.js";
 import { Tensor } from "../tensor/tensor.js";
 import { escapeXml } from "../viz/xml.js";
+import { trainedTable, type TrainedAttentionResult } from "./benchAttentionTrained.js";
 
 /** `attn bench attention` options (cli/commands/bench.ts). */
 export interface BenchAttentionOptions {
@@ -55,6 +56,8 @@ export interface BenchAttentionResult {
   crossover: Record<string, number | null>;
   /** The n where full attention stopped for its memory bound, or null. */
   fullStoppedAt: number | null;
+  /** With --checkpoint: the errors on a trained model's encoder self-attention (benchAttentionTrained.ts). */
+  trained?: TrainedAttentionResult;
 }
 
 const median = (xs: number[]): number => {
@@ -235,6 +238,7 @@ export function benchTable(r: BenchAttentionResult): string {
     "",
     ...Object.entries(r.crossover).map(([t, n]) => `${t}: ${n === null ? "never faster than full at the sizes run" : `faster than full (forward + backward) from n = ${n} on`}`),
     r.fullStoppedAt === null ? "full: ran at every n" : `full: stopped at n = ${r.fullStoppedAt} (memory bound)`,
+    ...(r.trained ? ["", trainedTable(r.trained)] : []),
   ];
   return lines.join("\n");
 }

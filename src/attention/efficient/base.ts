@@ -1,5 +1,6 @@
 import { Module } from "../../nn/module.js";
 import type { Tensor } from "../../tensor/tensor.js";
+import type { IncrementalAttentionState } from "./incremental.js";
 
 /** The self-attention of a Transformer layer: exact (`full`) or one of the efficient approximations. */
 export const SELF_ATTENTION_KINDS = ["full", "window", "linformer", "performer"] as const;
@@ -38,4 +39,13 @@ export abstract class EfficientSelfAttention extends Module {
     super();
   }
   abstract attend(q: Tensor, k: Tensor, v: Tensor, opts: EfficientAttendOptions): EfficientAttendResult;
+
+  /**
+   * The state step-by-step decoding keeps instead of every earlier key and value, so a step costs
+   * what the variant costs per position (incremental.ts); null: MultiheadAttention.step attends
+   * over the whole key/value cache each step (the non-causal variants, never stepped).
+   */
+  incrementalState(_rows: number, _heads: number, _headDim: number): IncrementalAttentionState | null {
+    return null;
+  }
 }

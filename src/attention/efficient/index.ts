@@ -8,6 +8,9 @@ export { EfficientSelfAttention, SELF_ATTENTION_KINDS, type EfficientAttendOptio
 export { LinformerSelfAttention } from "./linformer.js";
 export { favorAttention, impliedFavorWeights, orthogonalGaussianFeatures, PerformerSelfAttention, positiveFeatures } from "./performer.js";
 export { WindowSelfAttention } from "./window.js";
+export { incrementalWork, type IncrementalAttentionState } from "./incremental.js";
+export { PerformerIncrementalState } from "./performerState.js";
+export { WindowIncrementalState } from "./windowState.js";
 
 /** model.transformer.selfAttention and its parameters (config/schema.ts). */
 export interface SelfAttentionSpec {

@@ -3,6 +3,7 @@ import { addScalar, div, exp, maskedFill, matmul, mulScalar, performerCausal, sq
 import type { Rng } from "../../tensor/rng.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { EfficientSelfAttention, type EfficientAttendOptions, type EfficientAttendResult } from "./base.js";
+import { PerformerIncrementalState } from "./performerState.js";
 
 /**
  * m orthogonal random features for d-dimensional inputs (Choromanski et al. 2021 §2.4, ORF):
@@ -126,6 +127,11 @@ export class PerformerSelfAttention extends EfficientSelfAttention {
       output: r.output,
       impliedWeights: () => impliedFavorWeights(r.fq, r.fk, this.causal, opts.queryStart),
     };
+  }
+
+  /** The causal form's running prefix sums (performerState.ts): O(1) per decoding step. */
+  override incrementalState(rows: number, heads: number, headDim: number): PerformerIncrementalState | null {
+    return this.causal ? new PerformerIncrementalState(rows, heads, headDim, this.features) : null;
   }
 }
 

@@ -1,7 +1,9 @@
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import { SELF_ATTENTION_KINDS, type SelfAttentionKind } from "../../attention/efficient/index.js";
+import { UserError } from "../../errors.js";
 import { benchAttention, benchTable, type BenchAttentionOptions } from "../../workflows/benchAttention.js";
+import { trainedAttentionErrors } from "../../workflows/benchAttentionTrained.js";
 import { intOption } from "../parse.js";
 import { action } from "../run.js";
 
@@ -23,13 +25,13 @@ function typeList(value: string): SelfAttentionKind[] {
 }
 
 /** The workflow's options, but the memory bound in MiB and --json optional. */
-type BenchAttentionFlags = Omit<BenchAttentionOptions, "fullBytesLimit" | "json"> & { fullMib: number; json?: boolean };
+type BenchAttentionFlags = Omit<BenchAttentionOptions, "fullBytesLimit" | "json"> & { fullMib: number; json?: boolean; checkpoint?: string; input?: string; sentences: number };
 
 export function registerBench(program: Command): void {
   const bench = program.command("bench").description("micro-benchmarks");
   bench
     .command("attention")
-    .description("the complexity lab: time, peak memory, GFLOP/s and approximation error of full, window, linformer and performer self-attention over sequence lengths (random inputs)")
+    .description("the complexity lab: time, peak memory, GFLOP/s and approximation error of full, window, linformer and performer self-attention over sequence lengths (random inputs), and with --checkpoint the error on a trained model's attention")
     .option("--n <list>", "sequence lengths", intList("--n"), [64, 128, 256, 512, 1024, 2048])
     .option("--types <list>", `self-attention types (${SELF_ATTENTION_KINDS.join(",")})`, typeList, [...SELF_ATTENTION_KINDS])
     .option("--dim <d>", "model dimension (split over the heads)", intOption("--dim", 1), 64)
@@ -45,10 +47,18 @@ export function registerBench(program: Command): void {
     .option("--json", "print the result as JSON instead of a table")
     .option("--svg <file>", "write a log-log plot of time and memory against n")
     .option("--seed <s>", "seed of the random inputs and projections", intOption("--seed", 0), 1)
-    .addHelpText("after", "\nExample:\n  attn bench attention --n 64,128,256,512,1024,2048,4096,8192 --runs 3 --svg bench.svg")
+    .option("--checkpoint <run>", "also measure the error on this Transformer run's encoder self-attention (queries, keys, values of every layer and head on real sentences)")
+    .option("--input <file>", "with --checkpoint: source sentences, one a line (default: the run's validation split)")
+    .option("--sentences <k>", "with --checkpoint: at most this many sentences", intOption("--sentences", 1), 100)
+    .addHelpText("after", "\nExamples:\n  attn bench attention --n 64,128,256,512,1024,2048,4096,8192 --runs 3 --svg bench.svg\n  attn bench attention --n 64 --checkpoint runs/my-transformer --window 4")
     .action(
-      action((f: BenchAttentionFlags) => {
-        const result = benchAttention({ ...f, fullBytesLimit: f.fullMib * 2 ** 20, json: f.json ?? false }, f.json ? undefined : (line) => process.stderr.write(line + "\n"));
+      action(async (f: BenchAttentionFlags) => {
+        if (f.input !== undefined && f.checkpoint === undefined) throw new UserError("--input gives the sentences of --checkpoint's attention; pass --checkpoint RUN too");
+        const { checkpoint, input, sentences, ...rest } = f;
+        // The trained model first: a bad path or a non-Transformer run fails before the timings.
+        const trained = checkpoint !== undefined ? await trainedAttentionErrors({ ...rest, checkpoint, ...(input !== undefined ? { input } : {}), sentences }) : undefined;
+        const result = benchAttention({ ...rest, fullBytesLimit: f.fullMib * 2 ** 20, json: f.json ?? false }, f.json ? undefined : (line) => process.stderr.write(line + "\n"));
+        if (trained) result.trained = trained;
         process.stdout.write((f.json ? JSON.stringify(result, null, 2) : benchTable(result)) + "\n");
       }),
     );
