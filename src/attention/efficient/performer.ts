@@ -1,5 +1,5 @@
 import { noGrad } from "../../autograd/tape.js";
-import { addScalar, div, exp, maskedFill, matmul, mulScalar, performerCausal, square, sub, sum } from "../../ops/index.js";
+import { div, exp, maskedFill, matmul, mulScalar, performerCausal, square, sub, sum } from "../../ops/index.js";
 import type { Rng } from "../../tensor/rng.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { EfficientSelfAttention, type EfficientAttendOptions, type EfficientAttendResult } from "./base.js";
@@ -39,28 +39,28 @@ export function orthogonalGaussianFeatures(out: ArrayLike<number> & { [i: number
  * Positive random features (FAVOR+, Choromanski et al. 2021 eq. 7 / Lemma 1):
  * φ(x) = exp(Wx − |x|²/2 − c)/√m for x [N, L, d] (already scaled by d^{-1/4}, so φ(q)·φ(k)
  * estimates exp(q·k/√d)) and features W [m, d]. The stabiliser c (a constant, as in the paper's
- * code) is each row's max for queries and one max over all keys for keys; both cancel in the
- * normalised attention, so no gradient flows through them.
+ * code) is each row's max for queries and, for keys, the max over each sequence n's real keys
+ * (`keyMask` [N·L], 1 = padded, skipped): both cancel in the normalised attention, so no gradient
+ * flows through them, and neither depends on the other sentences of the batch or on padding, so
+ * a sentence gets the same bits alone and in any batch.
  */
-export function positiveFeatures(x: Tensor, W: Tensor, isQuery: boolean): Tensor {
+export function positiveFeatures(x: Tensor, W: Tensor, isQuery: boolean, keyMask: Uint8Array | null = null): Tensor {
   const m = W.shape[0]!;
   const logits = sub(matmul(x, W, { transB: true }), mulScalar(sum(square(x), 2, true), 0.5));
-  const L = logits.shape[2]!;
-  if (isQuery) {
-    const rowMax = noGrad(() => {
-      const t = Tensor.zeros([...logits.shape.slice(0, 2), 1]);
-      for (let r = 0; r < t.size; r++) {
-        let mx = -Infinity;
-        for (let a = 0; a < L; a++) mx = Math.max(mx, logits.data[r * L + a]!);
-        t.data[r] = mx;
-      }
-      return t;
-    });
-    return mulScalar(exp(sub(logits, rowMax)), 1 / Math.sqrt(m));
-  }
-  let mx = -Infinity;
-  for (let i = 0; i < logits.size; i++) mx = Math.max(mx, logits.data[i]!);
-  return mulScalar(exp(addScalar(logits, logits.size > 0 ? -mx : 0)), 1 / Math.sqrt(m));
+  const [N, L] = logits.shape as [number, number, number];
+  const stabiliser = noGrad(() => {
+    const t = Tensor.zeros(isQuery ? [N, L, 1] : [N, 1, 1]);
+    if (!isQuery) t.data.fill(-Infinity);
+    for (let r = 0; r < N * L; r++) {
+      if (!isQuery && keyMask && keyMask[r] === 1) continue;
+      let mx = isQuery ? -Infinity : t.data[Math.floor(r / L)]!;
+      for (let a = 0; a < m; a++) mx = Math.max(mx, logits.data[r * m + a]!);
+      t.data[isQuery ? r : Math.floor(r / L)] = mx;
+    }
+    if (!isQuery) for (let n = 0; n < N; n++) if (t.data[n] === -Infinity) t.data[n] = 0;
+    return t;
+  });
+  return mulScalar(exp(sub(logits, stabiliser)), 1 / Math.sqrt(m));
 }
 
 /**
@@ -72,7 +72,7 @@ export function favorAttention(q: Tensor, k: Tensor, v: Tensor, W: Tensor, causa
   const d = q.shape[2]!;
   const scale = Math.pow(d, -0.25);
   const fq = positiveFeatures(mulScalar(q, scale), W, true);
-  let fk = positiveFeatures(mulScalar(k, scale), W, false);
+  let fk = positiveFeatures(mulScalar(k, scale), W, false, keyMask);
   const m = W.shape[0]!;
   if (keyMask) {
     const fill = new Uint8Array(fk.size);
@@ -82,7 +82,11 @@ export function favorAttention(q: Tensor, k: Tensor, v: Tensor, W: Tensor, causa
   if (causal) return { output: performerCausal(fq, fk, v), fq, fk };
   const kv = matmul(fk, v, { transA: true }); // [N, m, dv]
   const numerator = matmul(fq, kv); // [N, T, dv]
-  const denominator = matmul(fq, sum(fk, 1, true), { transB: true }); // [N, T, 1]
+  // Σ_s φ(k_s) as a product with a column of ones rather than a sum over the key axis: the
+  // product adds the keys in order, so padded keys (φ = 0) appended to a sentence leave its bits
+  // unchanged, where a sum's canonical order depends on the (padded) axis length.
+  const ones = Tensor.full([fk.shape[0]!, fk.shape[1]!, 1], 1);
+  const denominator = matmul(fq, matmul(fk, ones, { transA: true })); // [N, T, 1]
   return { output: div(numerator, denominator), fq, fk };
 }
 
