@@ -2,7 +2,8 @@
  * The round trip of issue 13: attn trains → `attn export --to pytorch` → the package's train.py
  * continues under `torchrun --nproc_per_node=2` (DistributedDataParallel, gloo on CPU) with a
  * falling loss → `attn import --from pytorch` gives a run folder whose greedy translations equal
- * translate.py's on the same weights. Needs /usr/bin/python3 with torch (.ci/run installs it).
+ * translate.py's on the same weights; the same with a `.pt` that train.py saves with torch.save
+ * (--save-format pt), read without Python by src/workflows/export/torchPickle.ts. Needs /usr/bin/python3 with torch (.ci/run installs it).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -54,6 +55,17 @@ describe("train.py under torchrun, then attn import", () => {
     // And the imported run is a run like any other: eval reads its test split.
     const ev = await attn(["eval", "--checkpoint", imported, "--json"]);
     expect(ev.code, ev.stderr).toBe(0);
+
+    // torch.save's .pt: one process, two more steps; `attn import` picks model.pt when there is no model.safetensors.
+    run("/usr/bin/python3", ["train.py", "--steps", "2", "--out", "trained-pt", "--save-format", "pt"], "", out);
+    expect(existsSync(join(out, "trained-pt", "model.pt"))).toBe(true);
+    expect(existsSync(join(out, "trained-pt", "model.safetensors"))).toBe(false);
+    const fromPt = join(dir, "imported-pt");
+    const p = await attn(["import", "--from", "pytorch", join(out, "trained-pt"), "--run-dir", fromPt]);
+    expect(p.code, p.stderr).toBe(0);
+    const ptOurs = await attn(["translate", "--checkpoint", fromPt], { input });
+    expect(ptOurs.code, ptOurs.stderr).toBe(0);
+    expect(run("/usr/bin/python3", [join(out, "translate.py"), "--weights", "trained-pt/model.pt"], input)).toBe(ptOurs.stdout);
   }, 240_000);
 
   it("refuses weights that do not fit the config with one line naming the file", async () => {

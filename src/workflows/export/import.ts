@@ -1,6 +1,7 @@
 /**
- * `attn import --from pytorch DIR`: a state_dict in safetensors with its config and pipeline (what
- * `attn export` writes, or what its train.py saves) → an attn run folder that translate,
+ * `attn import --from pytorch DIR`: a state_dict in safetensors or torch.save's `.pt` (read by
+ * torchPickle.ts, no Python) with its config and pipeline (what `attn export` writes, or what its
+ * train.py saves) → an attn run folder that translate,
  * dump-attention, eval and align read as if attn had trained it. Names and shapes are checked
  * against the model the config builds before anything is written. docs/export.md.
  */
@@ -17,13 +18,14 @@ import type { OptimizerStateDict } from "../../optim/optimizer.js";
 import type { SchedulerState } from "../../optim/schedules.js";
 import { loadCheckpoint, restoreModel, saveCheckpoint } from "../../train/checkpoint.js";
 import { readSafetensors } from "../../train/safetensors.js";
+import { readTorchStateDict } from "./torchPickle.js";
 import { chooseRunDir, runPaths, writeJson } from "../../train/runFolder.js";
 
 export interface ImportOptions {
   from: string;
   dir: string;
   runDir?: string;
-  /** The weights file inside DIR (default model.safetensors). */
+  /** The weights file inside DIR: safetensors, or `.pt` from torch.save (default model.safetensors, else model.pt). */
   weights?: string;
 }
 
@@ -53,8 +55,7 @@ export function importPytorch(o: ImportOptions): string {
   if (o.from !== "pytorch") throw new UserError(`--from ${o.from}: unknown import source; expected pytorch`);
   const dir = resolve(o.dir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`${o.dir}: not a folder; expected the folder written by attn export or by its train.py`);
-  const weightsName = o.weights ?? "model.safetensors";
-  if (weightsName.endsWith(".pt")) throw new UserError(`--weights ${weightsName}: pickled .pt files are not read; train.py saves model.safetensors (torch: write_safetensors in model.py)`);
+  const weightsName = o.weights ?? (!existsSync(join(dir, "model.safetensors")) && existsSync(join(dir, "model.pt")) ? "model.pt" : "model.safetensors");
   const configFile = join(dir, "config.json");
   const config = validateConfig(readJsonFile(configFile, "the model config"), displayPath(configFile));
   const pipelineFile = join(dir, "pipeline.json");
@@ -65,7 +66,8 @@ export function importPytorch(o: ImportOptions): string {
   // The weights: F32, finite, exactly the names and shapes of the model the config builds.
   const weightsFile = join(dir, weightsName);
   const weights = new Map<string, Tensor>();
-  for (const [name, t] of readSafetensors(weightsFile).tensors) {
+  const tensors = weightsName.endsWith(".pt") ? [...readTorchStateDict(weightsFile)].map(([name, t]) => [name, { ...t, dtype: "F32" }] as const) : readSafetensors(weightsFile).tensors;
+  for (const [name, t] of tensors) {
     if (t.dtype !== "F32") throw new UserError(`${displayPath(weightsFile)}: tensor '${name}' is ${t.dtype}; expected F32 (save the state_dict as float32)`);
     const bad = t.data.findIndex((x) => !Number.isFinite(x));
     if (bad >= 0) throw new UserError(`${displayPath(weightsFile)}: tensor '${name}' holds ${t.data[bad]} (element ${bad}); expected finite values`);

@@ -31,38 +31,13 @@ function pythonSource(name: string): string {
 }
 
 /**
- * The first thing in `config` (and the text pipeline) the PyTorch package cannot express yet, as
- * "config path: why", or null. Checked before anything is written.
+ * The first thing in `config` (and the text pipeline) the PyTorch package cannot express, as
+ * "config path: why", or null. Checked before anything is written. Every model family the config
+ * can express exports (docs/export.md); only a tokenizer kind other than word, char, space and
+ * BPE is refused.
  */
-export function unsupportedForPytorch(config: Config, pipeline: unknown): string | null {
-  const m = config.model;
-  if (m.encoder.type === "transformer") {
-    if (!["sinusoidal", "learned", "rotary", "alibi", "t5"].includes(m.transformer.positions)) return `model.transformer.positions: "${m.transformer.positions}" is not exported to PyTorch yet (sinusoidal, learned, rotary, alibi and t5 only)`;
-    return unsupportedSelfAttention(m.transformer) ?? unsupportedTokenizer(pipeline);
-  }
-  if (m.encoder.selfAttentionLayers > 0) {
-    const problem = unsupportedSelfAttention(m.transformer);
-    if (problem) return problem;
-  }
-  if (m.decoder.copy) return "model.decoder.copy: copy attention is not exported to PyTorch yet";
-  if (m.decoder.type !== "none") {
-    const a = m.attention;
-    const multihead = a.score === "multihead";
-    if (a.normalizer === "entmax" || (multihead && a.normalizer !== "softmax")) return `model.attention.normalizer: "${a.normalizer}" is not exported to PyTorch yet (softmax, sparsemax and entmax15${multihead ? " with composed scores; softmax with multihead" : ""})`;
-    if (a.topK !== undefined && multihead) return "model.attention.topK: top-k attention with the multihead score is not exported to PyTorch yet";
-    if (a.coverage) return "model.attention.coverage: coverage is not exported to PyTorch yet";
-  }
+export function unsupportedForPytorch(_config: Config, pipeline: unknown): string | null {
   return unsupportedTokenizer(pipeline);
-}
-
-/** Transformer self-attention layers (the Transformer's, or a hybrid encoder's): softmax, full, no span. */
-function unsupportedSelfAttention(transformer: Config["model"]["transformer"]): string | null {
-  const t = transformer as Config["model"]["transformer"] & { selfAttention?: unknown; adaptiveSpan?: unknown; topK?: number };
-  if (t.normalizer !== "softmax") return `model.transformer.normalizer: "${t.normalizer}" is not exported to PyTorch yet (softmax only)`;
-  if (t.topK !== undefined) return "model.transformer.topK: top-k attention is not exported to PyTorch yet";
-  if (t.adaptiveSpan) return "model.transformer.adaptiveSpan: the adaptive span is not exported to PyTorch yet";
-  if (t.selfAttention !== undefined && t.selfAttention !== "full") return `model.transformer.selfAttention: "${String(t.selfAttention)}" is not exported to PyTorch yet (full only)`;
-  return null;
 }
 
 function unsupportedTokenizer(pipeline: unknown): string | null {

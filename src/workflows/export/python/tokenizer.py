@@ -193,14 +193,15 @@ class Vocab:
     def encode(self, tokens):
         return [self.ids.get(t, UNK) for t in tokens]
 
-    def decode(self, ids):
+    def decode(self, ids, oov=None):
+        """Tokens up to </s>; ids ≥ len(self) (copy attention's extended ids) are the sentence's oov words."""
         out = []
         for i in ids:
             if i == EOS:
                 break
             if i in (PAD, BOS):
                 continue
-            out.append(self.tokens[i])
+            out.append(self.tokens[i] if i < len(self.tokens) else oov[i - len(self.tokens)])
         return out
 
 
@@ -233,5 +234,26 @@ class TextPipeline:
         """<s> + ids + </s>"""
         return [BOS] + self.tgt_vocab.encode(self.target_tokens(text)) + [EOS]
 
-    def decode_target(self, ids):
-        return self.tgt_tokenizer.decode(self.tgt_vocab.decode(ids))
+    def decode_target(self, ids, oov=None):
+        return self.tgt_tokenizer.decode(self.tgt_vocab.decode(ids, oov))
+
+    def copy_source(self, text):
+        """Copy attention (src/data/copyVocab.ts): (the output id of every source position, </s> last;
+        the source words outside the target vocabulary, in order of first occurrence). The k-th
+        such word has the extended id V + k."""
+        V = len(self.tgt_vocab)
+        ids, oov = [], []
+        for t in self.source_tokens(text):
+            if t in self.tgt_vocab.ids:
+                ids.append(self.tgt_vocab.ids[t])
+            else:
+                if t not in oov:
+                    oov.append(t)
+                ids.append(V + oov.index(t))
+        return ids + [EOS], oov
+
+    def encode_target_copy(self, text, oov):
+        """<s> + ids + </s> in the sentence's extended vocabulary: unknown words its source has get their extended id."""
+        V = len(self.tgt_vocab)
+        ids = [self.tgt_vocab.ids[t] if t in self.tgt_vocab.ids else (V + oov.index(t) if t in oov else UNK) for t in self.target_tokens(text)]
+        return [BOS] + ids + [EOS]

@@ -1,18 +1,21 @@
 """Continue training the exported attn model in PyTorch, on one process or many.
 
-    torchrun --nproc_per_node=N train.py [--steps N] [--out trained] [--data FILE.tsv]
+    torchrun --nproc_per_node=N train.py [--steps N] [--out trained] [--data FILE.tsv] [--save-format safetensors|pt]
     python3 train.py --steps 100            # a single process works too
 
 The same loss (cross-entropy over the target vocabulary, padding ignored, label smoothing as the
 run configured it), optimizer (Adam / AdamW / SGD with the run's hyperparameters; its state —
 Adam's moments and step counts, SGD's momentum — loaded from optimizer.safetensors when the export
 has it), learning-rate schedule (continuing at the exported step), gradient clipping
-(training.clipNorm) and batch size per process. DistributedDataParallel: gloo on CPU, nccl on GPU;
+(training.clipNorm) and batch size per process. Copy attention trains on the pointer-generator
+mixture over each sentence's extended vocabulary; with coverage, training.coverageLoss adds See et
+al.'s λ·Σ_t Σ_j min(a_t(j), c_t(j)) per target token. DistributedDataParallel: gloo on CPU, nccl on GPU;
 each process takes every N-th batch of the same shuffled epoch, so the effective batch is
 N × training.batchSize.
 
 Writes OUT/ (default ./trained) after the last step and every --save-every steps, on rank 0:
-model.safetensors (the state_dict, attn's names), optimizer.safetensors (attn's names:
+model.safetensors (the state_dict, attn's names; with --save-format pt, model.pt from torch.save
+instead, which `attn import` reads too), optimizer.safetensors (attn's names:
 exp_avg.<param>, …), config.json, pipeline.json and trained.json (step, optimizer and schedule
 state). `attn import --from pytorch OUT` turns it into an attn run folder.
 """
@@ -31,7 +34,7 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from model import PAD, build_model, read_safetensors, write_safetensors  # noqa: E402
+from model import PAD, build_model, copy_batch, read_safetensors, write_safetensors  # noqa: E402
 from tokenizer import TextPipeline  # noqa: E402
 
 
@@ -103,10 +106,14 @@ def optimizer_tensors(opt, named):
     return out
 
 
-def save(out, model, opt, named, config, pipeline_path, step, lr, opt_meta, sched, losses, manifest):
+def save(out, model, opt, named, config, pipeline_path, step, lr, opt_meta, sched, losses, manifest, fmt="safetensors"):
     os.makedirs(out, exist_ok=True)
-    write_safetensors(os.path.join(out, "model.safetensors"), {k: v.float() for k, v in model.state_dict().items()},
-                      {"format": "attn-checkpoint", "version": "1", "content": "model"})
+    state = {k: v.detach().float().contiguous().cpu() for k, v in model.state_dict().items()}
+    if fmt == "pt":
+        torch.save(state, os.path.join(out, "model.pt.tmp"))
+        os.replace(os.path.join(out, "model.pt.tmp"), os.path.join(out, "model.pt"))
+    else:
+        write_safetensors(os.path.join(out, "model.safetensors"), state, {"format": "attn-checkpoint", "version": "1", "content": "model"})
     kind = opt_meta["type"] if opt_meta else config["training"]["optimizer"]
     write_safetensors(os.path.join(out, "optimizer.safetensors"), optimizer_tensors(opt, named),
                       {"format": "attn-checkpoint", "version": "1", "content": "optimizer", "optimizer": kind})
@@ -136,6 +143,7 @@ def main():
     ap.add_argument("--data", default=None, help="training pairs, source<TAB>target (default: the run's data.train)")
     ap.add_argument("--save-every", type=int, default=0)
     ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--save-format", choices=["safetensors", "pt"], default="safetensors", help="model.safetensors, or model.pt (torch.save of the state_dict)")
     args = ap.parse_args()
 
     world = int(os.environ.get("WORLD_SIZE", "1"))
@@ -159,10 +167,18 @@ def main():
     pairs = read_pairs(data, d.get("swap", False))
     if d.get("limit"):
         pairs = pairs[: d["limit"]]
-    examples = [(pipeline.encode_source(s), pipeline.encode_target(tg)) for s, tg in pairs]
+    copy = config["model"]["decoder"].get("copy", False)
+    examples = []
+    for s, tg in pairs:
+        if copy:  # targets in the sentence's extended vocabulary, and its copy ids (src/data/copyVocab.ts)
+            ids, oov = pipeline.copy_source(s)
+            examples.append((pipeline.encode_source(s), pipeline.encode_target_copy(tg, oov), ids, len(oov)))
+        else:
+            examples.append((pipeline.encode_source(s), pipeline.encode_target(tg), None, 0))
     # The length limits (data.maxSrcLen / maxTgtLen, in tokens without </s>), as attn applies them to training pairs.
     max_src, max_tgt = d.get("maxSrcLen"), d.get("maxTgtLen")
-    examples = [(s, tg) for s, tg in examples if (not max_src or len(s) - 1 <= max_src) and (not max_tgt or len(tg) - 2 <= max_tgt)]
+    examples = [e for e in examples if (not max_src or len(e[0]) - 1 <= max_src) and (not max_tgt or len(e[1]) - 2 <= max_tgt)]
+    coverage_loss = t.get("coverageLoss", 0.0) if config["model"]["attention"].get("coverage", False) else 0.0
 
     seed = args.seed if args.seed is not None else config["seed"]
     torch.manual_seed(seed + rank)
@@ -179,6 +195,7 @@ def main():
     if opt_meta and os.path.isfile(opt_path):
         load_optimizer_state(opt, named, opt_path, opt_meta)
     net = torch.nn.parallel.DistributedDataParallel(model) if distributed else model
+    spans = [m for m in model.modules() if hasattr(m, "span_loss")]  # adaptive spans: their loss, z clamped to [0, 1]
 
     steps = args.steps if args.steps is not None else max(0, t["maxSteps"] - step)
     eps = manifest.get("labelSmoothing", 0.0)
@@ -198,22 +215,36 @@ def main():
             if done >= steps:
                 break
             batch = [examples[j] for j in batches[i]]
-            S = max(len(s) for s, _ in batch)
-            T = max(len(tg) - 1 for _, tg in batch)
-            src = torch.tensor([s + [PAD] * (S - len(s)) for s, _ in batch], device=device)
-            lengths = torch.tensor([len(s) for s, _ in batch])
-            tgt_in = torch.tensor([tg[:-1] + [PAD] * (T - len(tg) + 1) for _, tg in batch], device=device)
-            tgt_out = torch.tensor([tg[1:] + [PAD] * (T - len(tg) + 1) for _, tg in batch], device=device)
+            S = max(len(e[0]) for e in batch)
+            T = max(len(e[1]) - 1 for e in batch)
+            src = torch.tensor([e[0] + [PAD] * (S - len(e[0])) for e in batch], device=device)
+            lengths = torch.tensor([len(e[0]) for e in batch])
+            tgt_in = torch.tensor([e[1][:-1] + [PAD] * (T - len(e[1]) + 1) for e in batch], device=device)
+            tgt_out = torch.tensor([e[1][1:] + [PAD] * (T - len(e[1]) + 1) for e in batch], device=device)
             lr = lr_at(sched, step + 1, lr)
             for g in opt.param_groups:
                 g["lr"] = lr
-            logits, _ = net(src, lengths, tgt_in)
-            loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt_out.reshape(-1), ignore_index=PAD, label_smoothing=eps)
+            if copy:
+                ids, extended = copy_batch([e[2] for e in batch], len(pipeline.tgt_vocab), [e[3] for e in batch])
+                log_probs, weights = net(src, lengths, tgt_in, copy=(ids.to(device), extended))
+                loss = F.nll_loss(log_probs.reshape(-1, log_probs.shape[-1]), tgt_out.reshape(-1), ignore_index=PAD)
+            else:
+                logits, weights = net(src, lengths, tgt_in)
+                loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt_out.reshape(-1), ignore_index=PAD, label_smoothing=eps)
+            if coverage_loss > 0:
+                # See et al. 2017 eq. 12 over the counted steps, per target token: c_t = Σ_{t'<t} a_{t'}.
+                past = torch.cumsum(weights, 1) - weights
+                counted = (tgt_out != PAD)
+                loss = loss + coverage_loss * (torch.minimum(weights, past).sum(-1) * counted).sum() / counted.sum().clamp(min=1)
+            for s in spans:
+                loss = loss + s.span_loss()
             opt.zero_grad()
             loss.backward()
             if clip and clip > 0:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
             opt.step()
+            for s in spans:
+                s.clamp_()
             step += 1
             done += 1
             value = loss.detach().clone()
@@ -224,10 +255,10 @@ def main():
             if rank == 0 and (done % log_every == 0 or done == steps):
                 print(f"step {step} | loss {value.item():.4f} | lr {lr:.3g} | {time.time() - started:.1f}s", flush=True)
             if rank == 0 and args.save_every and done % args.save_every == 0:
-                save(args.out, model, opt, named, config, pipeline_path, step, lr, opt_meta, sched, losses, manifest)
+                save(args.out, model, opt, named, config, pipeline_path, step, lr, opt_meta, sched, losses, manifest, args.save_format)
         epoch += 1
     if rank == 0:
-        save(args.out, model, opt, named, config, pipeline_path, step, lr, opt_meta, sched, losses, manifest)
+        save(args.out, model, opt, named, config, pipeline_path, step, lr, opt_meta, sched, losses, manifest, args.save_format)
         print(f"saved {args.out} (step {step})", flush=True)
     if distributed:
         dist.barrier()
