@@ -3,12 +3,16 @@
  * continues under `torchrun --nproc_per_node=2` (DistributedDataParallel, gloo on CPU) with a
  * falling loss → `attn import --from pytorch` gives a run folder whose greedy translations equal
  * translate.py's on the same weights; the same with a `.pt` that train.py saves with torch.save
- * (--save-format pt), read without Python by src/workflows/export/torchPickle.ts. Needs /usr/bin/python3 with torch (.ci/run installs it).
+ * (--save-format pt), read without Python by src/workflows/export/torchPickle.ts; the imported run
+ * also works with eval, dump-attention, report and the explorer. Needs /usr/bin/python3 with torch
+ * (.ci/run installs it).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { createHandler } from "../../src/workflows/serve/handler.js";
+import { loadServedModels } from "../../src/workflows/serve/servedModels.js";
 import { attn, readJsonFile, stripAnsi, tempFolder, trainTiny, writeTinyTask } from "../cli/fixture.js";
 
 /** torchrun of Debian's torch 1.13 under Python 3.11 cannot parse its default --redirects/--tee ("0"): pass explicit ones. */
@@ -55,6 +59,16 @@ describe("train.py under torchrun, then attn import", () => {
     // And the imported run is a run like any other: eval reads its test split.
     const ev = await attn(["eval", "--checkpoint", imported, "--json"]);
     expect(ev.code, ev.stderr).toBe(0);
+    const dump = await attn(["dump-attention", "--checkpoint", imported, "--source", sources[0]!, "--output", join(dir, "dump.csv")]);
+    expect(dump.code, dump.stderr).toBe(0);
+    const report = await attn(["report", imported, "--output", join(dir, "report.html")]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(readFileSync(join(dir, "report.html"), "utf8")).toContain("<html");
+    // The explorer loads it and answers with the same translation as attn translate.
+    const served = loadServedModels([imported]);
+    const answer = createHandler(served, "")({ method: "POST", url: "/api/translate", body: JSON.stringify({ model: served[0]!.id, text: sources[0] }) });
+    expect(answer.status, answer.body).toBe(200);
+    expect(answer.body).toContain(JSON.stringify(ours.stdout.split("\n")[0]));
 
     // torch.save's .pt: one process, two more steps; `attn import` picks model.pt when there is no model.safetensors.
     run("/usr/bin/python3", ["train.py", "--steps", "2", "--out", "trained-pt", "--save-format", "pt"], "", out);
