@@ -10,13 +10,13 @@
 #   node configs/normalizers/table.mjs runs/normalizers                 # the Markdown table
 #
 # Budget: a fixed number of optimizer steps per task and model (below), capped at MINUTES of wall
-# time (default 2.5); JOBS runs at once (default 2), one kernel thread each. Each run's best
+# time (default 40, a safety net: the step budget decides); JOBS runs at once (default 2), one kernel thread each. Each run's best
 # checkpoint is evaluated on the first LIMIT test sentences (default 500) against the gold
 # alignments data/<task>/test.align; eval's JSON goes to RUNS/<name>.eval.json (RUNS defaults to
 # runs/normalizers; an existing run folder of the same name is an error).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export RUNS=${RUNS:-runs/normalizers} LIMIT=${LIMIT:-500} MINUTES=${MINUTES:-2.5}
+export RUNS=${RUNS:-runs/normalizers} LIMIT=${LIMIT:-500} MINUTES=${MINUTES:-40}
 JOBS=${JOBS:-2}
 mkdir -p "$RUNS"
 
