@@ -53,10 +53,10 @@ export interface Kernels {
   /** dx += dy − exp(y) Σ_j dy_j per row, the log-softmax backward given its output y (entries where y = -Infinity, i.e. masked, get no gradient). */
   logSoftmaxBackwardRows(y: FloatArray, dy: FloatArray, dx: FloatArray, rows: number, cols: number): void;
 
-  // ---- Sparse normalisers and top-k selection (js/entmax.ts; every set uses the TypeScript
-  // kernels). Same contract as softmaxRows: masked entries exactly 0, a fully masked row all
-  // zeros, a row's bits depend only on its own unmasked values. Weights below the smallest normal
-  // float32 are written as exact zeros. α is given per row as alpha[⌊r / rowsPerAlpha⌋ mod
+  // ---- Sparse normalisers and top-k selection (js/entmax.ts; the wasm sets: wasm/c/entmax.c,
+  // float64 per row like the reference). Same contract as softmaxRows: masked entries exactly 0,
+  // a fully masked row all zeros, a row's bits depend only on its own unmasked values. Weights
+  // below the smallest normal float32 are written as exact zeros. α is given per row as alpha[⌊r / rowsPerAlpha⌋ mod
   // alpha.length] (one α per attention head; a single α when alpha.length = 1).
 
   /** Sparsemax of each row (Martins & Astudillo 2016), exact by sorting. */
@@ -89,7 +89,8 @@ export interface Kernels {
    */
   rotaryForward(x: FloatArray, out: FloatArray, rows: number, T: number, F: number, headDim: number, features: number, cos: Float64Array, sin: Float64Array): void;
 
-  // ---- Efficient attention (js/windowAttention.ts; every set uses the TypeScript kernels).
+  // ---- Efficient attention (js/windowAttention.ts, js/performer.ts; the wasm sets run
+  // wasm/c/window.c and wasm/c/performer.c).
 
   /** Banded sliding-window + global-token attention (Longformer): probs in windowLayout, out [N, T, dv]. */
   windowAttentionForward(q: FloatArray, k: FloatArray, v: FloatArray, keyMask: Uint8Array | null, probs: FloatArray, out: FloatArray, geo: WindowGeometry): void;
@@ -266,8 +267,8 @@ export interface Kernels {
    * for w < extended, b = rowSentence[r]; logits [rows×vocab], gate z [rows], weights
    * [rows×srcLen], ids [sentences×srcLen] (ids < 0: padding, ignored; ids ≥ vocab: extended
    * words, which only the copy term reaches), out [rows×extended]. Float64 per row, the copy sums
-   * over j in order; a word with neither a vocabulary entry nor attention gets −Infinity. Every set
-   * uses the TypeScript kernel (js/copyMixture.ts).
+   * over j in order; a word with neither a vocabulary entry nor attention gets −Infinity. The
+   * reference is js/copyMixture.ts; the wasm sets run wasm/c/copymix.c.
    */
   copyMixtureForward(
     logits: FloatArray, gate: FloatArray, weights: FloatArray, ids: Int32Array, rowSentence: Int32Array, out: FloatArray,

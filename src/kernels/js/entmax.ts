@@ -3,9 +3,10 @@ import type { FloatArray } from "../../tensor/dtype.js";
 /**
  * Sparse normalisers of attention rows: sparsemax (Martins & Astudillo 2016), 1.5-entmax by
  * sorting and α-entmax by bisection (Peters, Niculae & Martins 2019), their backward passes and
- * ∂/∂α (Correia, Niculae & Martins 2019, appendix), and the top-k selection mask. Every set
- * uses these TypeScript kernels (no WebAssembly version yet); each row is computed in float64
- * from its own unmasked values alone, so the bits do not depend on the batch or on padding.
+ * ∂/∂α (Correia, Niculae & Martins 2019, appendix), and the top-k selection mask. The
+ * WebAssembly sets run ../wasm/c/entmax.c, which follows these operation for operation; each
+ * row is computed in float64 from its own unmasked values alone, so the bits do not depend on
+ * the batch or on padding.
  *
  * α-entmax(z)_i = [(α−1)z_i − τ]_+^{1/(α−1)} with τ such that the row sums to 1. Masked entries
  * get exactly 0, a row with nothing unmasked is all zeros, and weights below the smallest normal
