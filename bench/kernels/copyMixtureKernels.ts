@@ -1,7 +1,7 @@
 /**
  * Timing of the pointer-generator mixture kernels, js reference against the WebAssembly sets
  * (not a test; raw numbers in docs/bench-results/copymix-simd-2026-12-01.txt):
- *   npx tsx test/kernels/bench/copyMixtureKernels.ts
+ *   npx tsx bench/kernels/copyMixtureKernels.ts
  * 256 target rows (16 sentences × 16 steps), vocabulary 8,000 + 20 extended words, 30 source
  * positions, inputs in kernel memory; the minimum of 7 calls after JIT warm-up.
  */

@@ -1,7 +1,7 @@
 /**
  * Timing of the sparse-normaliser kernels, js reference against the WebAssembly sets (not a
  * test; raw numbers in docs/bench-results/entmax-simd-2026-12-01.txt):
- *   npx tsx test/kernels/bench/entmaxKernels.ts
+ *   npx tsx bench/kernels/entmaxKernels.ts
  * 256 rows × 64 columns (a batch of 4 heads × 64 queries over 64 keys), inputs uniform in
  * [−4, 4), in kernel memory; the minimum of 31 calls after JIT warm-up.
  */

@@ -1,7 +1,7 @@
 /**
  * Timing of the causal Performer prefix-sum kernels, js reference against the WebAssembly sets
  * (not a test; raw numbers in docs/bench-results/performer-simd-2026-12-01.txt):
- *   npx tsx test/kernels/bench/performerKernels.ts
+ *   npx tsx bench/kernels/performerKernels.ts
  * N = 4 head rows, T = S = n, m = 64 features, dv = 16 (dim 64 in 4 heads), inputs in kernel
  * memory; the minimum of 7 calls after JIT warm-up.
  */
