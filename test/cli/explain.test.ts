@@ -112,4 +112,18 @@ describe.concurrent("attn explain", () => {
       expect(line).toContain(`--permutations expects an integer ≥ 1; got "${bad}"`);
     }
   });
+
+  it("a --json path that cannot be written is refused before any work; an empty input says so", async () => {
+    const nowhere = join(dir, "no-such-folder", "out.json");
+    const r = await attn(["explain", "--checkpoint", runs.bahdanau, "--input", input, "--json", nowhere]);
+    expect(errorLine(r)).toBe(`error: --json ${nowhere}: the folder ${join(dir, "no-such-folder")} does not exist`);
+    expect(r.stdout).toBe("");
+    expect(errorLine(await attn(["explain", "--checkpoint", runs.bahdanau, "--input", input, "--json", dir]))).toBe(`error: --json ${dir}: is a folder; expected a file name`);
+    const empty = join(dir, "empty.txt");
+    writeFileSync(empty, "");
+    const e = await attn(["explain", "--checkpoint", runs.bahdanau, "--input", empty]);
+    expect(e.code).toBe(0);
+    expect(e.stdout).toBe("");
+    expect(stripAnsi(e.stderr).trim()).toBe(`explain: no sentences in ${empty}; nothing to explain`);
+  });
 });

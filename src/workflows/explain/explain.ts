@@ -1,5 +1,7 @@
+import { existsSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { UserError } from "../../errors.js";
-import { withFsErrors } from "../../fsErrors.js";
+import { displayPath, withFsErrors } from "../../fsErrors.js";
 import { toJson } from "../../json.js";
 import { writeFileAtomic } from "../../train/atomic.js";
 import { loadForInference } from "../../train/loadForInference.js";
@@ -39,9 +41,11 @@ export const DEFAULT_SEED = 1;
 export async function runExplain(o: ExplainOptions): Promise<void> {
   if (!Number.isInteger(o.permutations) || o.permutations < 1) throw new UserError(`--permutations expects an integer ≥ 1; got ${o.permutations}`);
   if (!Number.isInteger(o.seed)) throw new UserError(`--seed expects an integer; got ${o.seed}`);
+  if (o.json) checkOutputFolder(o.json);
   const { model, pipeline, config, checkpointDir } = loadForInference(o.checkpoint);
   checkExplainable(config, o.checkpoint);
   const pairs = (await readInputLines(o.input)).map(parsePairLine);
+  if (pairs.length === 0) process.stderr.write(`explain: no sentences in ${o.input ? displayPath(o.input) : "stdin"}; nothing to explain\n`);
   const progress = !o.quiet && process.stderr.isTTY && pairs.length > 1;
   const { setup, sentences } = explainPairs(model, pipeline, config, pairs, {
     permutations: o.permutations,
@@ -68,6 +72,14 @@ export async function runExplain(o: ExplainOptions): Promise<void> {
     };
     withFsErrors("write the --json file", o.json, () => writeFileAtomic(o.json!, toJson(report, 2) + "\n"));
   }
+}
+
+/** Fail before the work, not after it, when --json cannot be written where it is asked for. */
+function checkOutputFolder(file: string): void {
+  const folder = dirname(resolve(file));
+  if (!existsSync(folder)) throw new UserError(`--json ${displayPath(file)}: the folder ${displayPath(folder)} does not exist`);
+  if (!statSync(folder).isDirectory()) throw new UserError(`--json ${displayPath(file)}: ${displayPath(folder)} is a file; expected a folder`);
+  if (existsSync(file) && statSync(file).isDirectory()) throw new UserError(`--json ${displayPath(file)}: is a folder; expected a file name`);
 }
 
 /** Models explain cannot take: one line naming the config path that makes them so. */
