@@ -31,16 +31,11 @@ function pythonSource(name: string): string {
 }
 
 /**
- * The first thing in `config` (and the text pipeline) the PyTorch package cannot express, as
- * "config path: why", or null. Checked before anything is written. Every model family the config
- * can express exports (docs/export.md); only a tokenizer kind other than word, char, space and
- * BPE is refused.
+ * What the PyTorch package cannot express, as "where: why", or null; checked before anything is
+ * written. Every model family the config can express exports (docs/export.md): only a tokenizer
+ * kind other than word, char, space and BPE is refused.
  */
-export function unsupportedForPytorch(_config: Config, pipeline: unknown): string | null {
-  return unsupportedTokenizer(pipeline);
-}
-
-function unsupportedTokenizer(pipeline: unknown): string | null {
+export function unsupportedForPytorch(pipeline: unknown): string | null {
   const p = pipeline as { srcTokenizer?: { kind?: string }; tgtTokenizer?: { kind?: string } | "shared" } | null;
   for (const [side, t] of [["srcTokenizer", p?.srcTokenizer], ["tgtTokenizer", p?.tgtTokenizer]] as const) {
     const kind = t === "shared" ? undefined : t?.kind;
@@ -76,7 +71,7 @@ export function exportPytorch(o: ExportOptions): string[] {
   const metaFile = join(dir, "meta.json");
   const config = validateConfig(ckpt.meta.config, displayPath(metaFile));
   if (!ckpt.meta.pipeline) throw new UserError(`${displayPath(metaFile)}: no tokenizers/vocabularies stored (field "pipeline"); cannot export`);
-  const problem = unsupportedForPytorch(config, ckpt.meta.pipeline);
+  const problem = unsupportedForPytorch(ckpt.meta.pipeline);
   if (problem) throw new UserError(`${displayPath(metaFile)}: ${problem}`);
   const out = resolve(o.out);
   if (existsSync(out) && !statSync(out).isDirectory()) throw new UserError(`--out ${o.out}: is a file; expected a folder to write the Python package into`);
