@@ -82,11 +82,9 @@ export function favorAttention(q: Tensor, k: Tensor, v: Tensor, W: Tensor, causa
   if (causal) return { output: performerCausal(fq, fk, v), fq, fk };
   const kv = matmul(fk, v, { transA: true }); // [N, m, dv]
   const numerator = matmul(fq, kv); // [N, T, dv]
-  // Σ_s φ(k_s) as a product with a column of ones rather than a sum over the key axis: the
-  // product adds the keys in order, so padded keys (φ = 0) appended to a sentence leave its bits
-  // unchanged, where a sum's canonical order depends on the (padded) axis length.
-  const ones = Tensor.full([fk.shape[0]!, fk.shape[1]!, 1], 1);
-  const denominator = matmul(fq, matmul(fk, ones, { transA: true })); // [N, T, 1]
+  // Padded keys have φ = 0, and every kernel set's sums are unchanged by zeros appended to the
+  // summed axis, so a sentence's denominator has the same bits alone and in a padded batch.
+  const denominator = matmul(fq, sum(fk, 1, true), { transB: true }); // [N, T, 1]
   return { output: div(numerator, denominator), fq, fk };
 }
 

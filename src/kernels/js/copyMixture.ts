@@ -1,4 +1,5 @@
 import type { FloatArray } from "../../tensor/dtype.js";
+import { Float64Scratch } from "./rowScratch.js";
 
 /**
  * Reference kernels of the pointer-generator mixture (See et al. 2017, eq. 9), in log space and
@@ -43,6 +44,14 @@ function copyMass(weights: FloatArray, ids: Int32Array, r: number, b: number, sr
   }
 }
 
+/**
+ * Copy mass per extended-vocabulary id, reused across calls: all zeros between rows (clearMass
+ * resets exactly the entries copyMass set), so no call allocates.
+ */
+const massScratch = new Float64Scratch();
+const rhoScratch = new Float64Scratch();
+const invPScratch = new Float64Scratch();
+
 function clearMass(ids: Int32Array, b: number, srcLen: number, mass: Float64Array): void {
   for (let j = 0; j < srcLen; j++) {
     const id = ids[b * srcLen + j]!;
@@ -54,7 +63,7 @@ export function copyMixtureForward(
   logits: FloatArray, gate: FloatArray, weights: FloatArray, ids: Int32Array, rowSentence: Int32Array, out: FloatArray,
   rows: number, vocab: number, srcLen: number, extended: number,
 ): void {
-  const mass = new Float64Array(extended);
+  const mass = massScratch.get(extended);
   for (let r = 0; r < rows; r++) {
     const b = rowSentence[r]!;
     const lse = rowLse(logits, r * vocab, vocab);
@@ -76,10 +85,11 @@ export function copyMixtureBackward(
   dLogits: FloatArray | null, dGate: FloatArray | null, dWeights: FloatArray | null,
   rows: number, vocab: number, srcLen: number, extended: number,
 ): void {
-  const mass = new Float64Array(extended);
-  // ρ_w = p·P_vocab(w)/P(w), the share of w's probability that was generated (1 − ρ_w was copied).
-  const rho = new Float64Array(extended);
-  const invP = new Float64Array(extended);
+  const mass = massScratch.get(extended);
+  // ρ_w = p·P_vocab(w)/P(w), the share of w's probability that was generated (1 − ρ_w was copied);
+  // both it and invP are written for every w of a row before they are read.
+  const rho = rhoScratch.get(extended);
+  const invP = invPScratch.get(extended);
   for (let r = 0; r < rows; r++) {
     const b = rowSentence[r]!;
     const lse = rowLse(logits, r * vocab, vocab);

@@ -1,4 +1,5 @@
 import type { FloatArray } from "../../tensor/dtype.js";
+import { Float64Scratch, rowMax } from "./rowScratch.js";
 
 /**
  * Sparse normalisers of attention rows: sparsemax (Martins & Astudillo 2016), 1.5-entmax by
@@ -18,23 +19,12 @@ const TINY = 1.1754943508222875e-38;
 const BISECT_TOL = 1e-14;
 const BISECT_MAX_ITER = 64;
 
-/** One reusable float64 row (the JS kernels run on one thread). */
-let scratch = new Float64Array(64);
-function scratchFor(n: number): Float64Array {
-  if (scratch.length < n) scratch = new Float64Array(Math.max(n, 2 * scratch.length));
-  return scratch;
-}
+/** One reusable float64 row. */
+const rowScratch = new Float64Scratch();
 
 /** α of row r: alpha[⌊r / rowsPerAlpha⌋ mod alpha.length] (one α per head). */
 function alphaOf(alpha: FloatArray, rowsPerAlpha: number, r: number): number {
   return alpha.length === 1 ? alpha[0]! : alpha[Math.floor(r / rowsPerAlpha) % alpha.length]!;
-}
-
-/** Largest unmasked value of the row at `o`, -Infinity when none. */
-function rowMax(x: FloatArray, o: number, cols: number, mask: Uint8Array | null): number {
-  let max = -Infinity;
-  for (let j = 0; j < cols; j++) if (!(mask && mask[o + j]) && x[o + j]! > max) max = x[o + j]!;
-  return max;
 }
 
 /** The unmasked values (x − max)·scale of the row in z[0 … n), in column order; returns n. */
@@ -65,7 +55,7 @@ function writeRow(x: FloatArray, out: FloatArray, o: number, cols: number, mask:
  * largest k with 1 + k·z_(k) > Σ_{j≤k} z_(j), τ = (Σ_{j≤k} z_(j) − 1)/k and p = [z − τ]_+.
  */
 export function sparsemaxRows(x: FloatArray, out: FloatArray, rows: number, cols: number, mask: Uint8Array | null): void {
-  const z = scratchFor(cols);
+  const z = rowScratch.get(cols);
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     const max = rowMax(x, o, cols, mask);
@@ -93,7 +83,7 @@ export function sparsemaxRows(x: FloatArray, out: FloatArray, rows: number, cols
  * τ_k ≤ z_(k), and p = [z − τ]_+².
  */
 export function entmax15Rows(x: FloatArray, out: FloatArray, rows: number, cols: number, mask: Uint8Array | null): void {
-  const z = scratchFor(cols);
+  const z = rowScratch.get(cols);
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     const max = rowMax(x, o, cols, mask);
@@ -167,7 +157,7 @@ function entmaxThreshold(z: Float64Array, n: number, scale: number, power: numbe
  * [z − τ]_+^{1/(α−1)} divided by its sum so it sums to 1 exactly.
  */
 export function entmaxBisectRows(x: FloatArray, out: FloatArray, rows: number, cols: number, mask: Uint8Array | null, alpha: FloatArray, rowsPerAlpha: number): void {
-  const z = scratchFor(cols);
+  const z = rowScratch.get(cols);
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     const max = rowMax(x, o, cols, mask);
@@ -264,7 +254,7 @@ export function entmaxAlphaBackwardRows(y: FloatArray, dy: FloatArray, dAlpha: F
  * exactly min(k, unmasked) entries stay. `mask` null means nothing is masked.
  */
 export function topKMaskRows(x: FloatArray, mask: Uint8Array | null, out: Uint8Array, rows: number, cols: number, k: number): void {
-  const z = scratchFor(cols);
+  const z = rowScratch.get(cols);
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     const n = sortedShifted(x, o, cols, mask, 0, 1, z);

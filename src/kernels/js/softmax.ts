@@ -1,15 +1,5 @@
 import type { FloatArray } from "../../tensor/dtype.js";
-
-/** Largest unmasked value of the row starting at `o`, or -Infinity when every entry is masked. */
-function rowMax(x: FloatArray, o: number, cols: number, mask: Uint8Array | null): number {
-  let max = -Infinity;
-  for (let j = 0; j < cols; j++) {
-    if (mask && mask[o + j]) continue;
-    const v = x[o + j]!;
-    if (v > max) max = v;
-  }
-  return max;
-}
+import { rowMax } from "./rowScratch.js";
 
 export function softmaxRows(x: FloatArray, out: FloatArray, rows: number, cols: number, mask: Uint8Array | null): void {
   for (let r = 0; r < rows; r++) {

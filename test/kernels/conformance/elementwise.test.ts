@@ -404,6 +404,23 @@ describe.each(sets)("elementwise kernels: $name, results independent of position
       }
     }
   });
+  it("sumAxis: zeros appended to the summed axis (padding) leave the sums' bits unchanged", () => {
+    for (const dim of [1, 2, 3, 5, 6, 7, 9, 13, 33]) {
+      const rand = seeded(100 + dim);
+      for (const inner of [1, 3, 8]) {
+        const x = f32(dim * inner, rand); // [dim, inner]
+        const sums = new Float32Array(inner);
+        K.sumAxis(x, 0, sums, 0, 1, dim, inner, 1);
+        for (const padded of [dim + 1, dim + 3, 4 * Math.ceil((dim + 1) / 4) + 4]) {
+          const xp = new Float32Array(padded * inner);
+          xp.set(x);
+          const out = new Float32Array(inner);
+          K.sumAxis(xp, 0, out, 0, 1, padded, inner, 1);
+          expectSameBits(out, sums, `${name} dim=${dim} padded to ${padded}, inner=${inner}`);
+        }
+      }
+    }
+  });
 });
 
 // ---------------------------------------------------------------- a few exact semantics

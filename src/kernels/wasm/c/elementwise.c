@@ -325,8 +325,9 @@ INLINE void add_row(const float *src, float *dst, int n) {
 /*
  * Every sum over an axis of length n uses one canonical order, whatever the memory layout (so a
  * [T, B] sum over T gives the same bits for B = 1 as for each column of B = 32): four partial
- * sums, k = 0..3, each over d ≡ k (mod 4) for d < 4⌊n/4⌋ in increasing d; then
- * (s0 + s1) + (s2 + s3); then the remaining d in order.
+ * sums, k = 0..3, each over every d ≡ k (mod 4) in increasing d; then (s0 + s1) + (s2 + s3).
+ * Zeros appended to the axis (padding) only add 0 to a partial sum, so a sum over a padded axis
+ * gives the bits of the unpadded one.
  */
 
 /* Canonical sum of p[0..n) (contiguous: the four partial sums are the lanes of one vector). */
@@ -334,9 +335,9 @@ INLINE float sum_contiguous(const float *p, int n) {
   v128_t acc = wasm_f32x4_splat(0.0f);
   int q = n & ~3, d = 0;
   for (; d < q; d += 4) acc = wasm_f32x4_add(acc, ld(p + d));
-  float s = hsum(acc);
-  for (; d < n; d++) s += p[d];
-  return s;
+  /* The last n − q values join partial sums 0 … n − q − 1 (the other lanes add 0). */
+  if (d < n) acc = wasm_f32x4_add(acc, ld_part(p + d, n - d));
+  return hsum(acc);
 }
 
 /* Columns per block of sum_block: four partial-sum rows of this many floats live on the stack. */
@@ -351,15 +352,12 @@ static void sum_block(const float *p, int stride, int n, int w, float scale, flo
   float acc[4][SUM_BLOCK] __attribute__((aligned(16)));
   for (int k = 0; k < 4; k++)
     for (int i = 0; i < w; i++) acc[k][i] = 0.0f;
-  int q = n & ~3, d = 0;
-  for (; d < q; d += 4)
-    for (int k = 0; k < 4; k++) add_row(p + (d + k) * stride, acc[k], w);
+  for (int d = 0; d < n; d++) add_row(p + d * stride, acc[d & 3], w);
   int i = 0;
   for (; i + 4 <= w; i += 4) {
     st(out + i, wasm_f32x4_add(wasm_f32x4_add(ld(acc[0] + i), ld(acc[1] + i)), wasm_f32x4_add(ld(acc[2] + i), ld(acc[3] + i))));
   }
   for (; i < w; i++) out[i] = (acc[0][i] + acc[1][i]) + (acc[2][i] + acc[3][i]);
-  for (; d < n; d++) add_row(p + d * stride, out, w);
   v128_t vs = wasm_f32x4_splat(scale);
   for (i = 0; i + 4 <= w; i += 4) st(out + i, wasm_f32x4_mul(ld(out + i), vs));
   for (; i < w; i++) out[i] *= scale;
