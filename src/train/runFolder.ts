@@ -49,6 +49,8 @@ export interface RunInfo {
   kernels?: string;
   /** Kernel threads the run started with (the results do not depend on it). */
   threads?: number;
+  /** The checkpoint folder a run's weights and vocabularies started from (`attn train --init-from`). */
+  initFrom?: string;
 }
 
 /**

@@ -24,6 +24,7 @@ import { Arena } from "../tensor/storage.js";
 import { CHECKPOINT_FILES, loadCheckpoint, recoverCheckpoints, restoreModel, saveCheckpoint } from "./checkpoint.js";
 import { dataSummary, requireNoValidationNeeds, tooLongLine } from "./dataReport.js";
 import { DivergenceWatch } from "./divergence.js";
+import { initialiseModel, initSummaryLine, initWarning, type InitCheckpoint } from "./initFrom.js";
 import { MetricsLog } from "./metricsLog.js";
 import { nonFiniteMessage } from "./nonFiniteStop.js";
 import { buildOptimizer, buildScheduler } from "./optimizerFactory.js";
@@ -41,6 +42,8 @@ export interface TrainOptions {
    * (already checked against config/resume.ts RESUMABLE) is applied and recorded.
    */
   savedConfig?: Config;
+  /** A new run (not a resume) whose weights and vocabularies come from this checkpoint (--init-from). */
+  init?: InitCheckpoint;
   /** Called with each line the trainer prints (tests capture it); defaults to stderr. */
   log?: (line: string) => void;
 }
@@ -89,24 +92,30 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
 
   // A crash between the two renames of an atomic checkpoint write leaves `.last.old`: repair first.
   if (opts.resume) for (const line of recoverCheckpoints(paths.dir)) log(chalk.yellow(line));
-  // Data: a resumed run reuses its saved tokenizers and vocabularies.
-  const savedPipeline = opts.resume ? resumePipeline(paths, (line) => log(chalk.yellow(line))) : undefined;
+  // Data: a resumed run reuses its saved tokenizers and vocabularies, an --init-from run its checkpoint's.
+  const savedPipeline = opts.resume ? resumePipeline(paths, (line) => log(chalk.yellow(line))) : opts.init?.pipeline;
   const data: PreparedData = await prepareData(toDataOptions(config), info.baseDir, savedPipeline);
   const vocabSizes = { source: data.pipeline.srcVocab.size, target: data.pipeline.tgtVocab.size };
   // The config was checked with the smallest vocabularies; the real ones can make the model too large.
   const tooLarge = modelSizeProblem(config.model, vocabSizes, (path) => showValue(config, path, new ValueOrigins()));
   if (tooLarge) throw new UserError(`model: ${tooLarge} (with vocabularies of ${vocabSizes.source} and ${vocabSizes.target} entries; vocab.maxSize caps them)`);
   for (const w of data.warnings) log(chalk.yellow(`warning: ${w}`));
+  const initReplaced = opts.init ? initWarning(opts.init) : null;
+  if (initReplaced) log(chalk.yellow(`warning: ${initReplaced}`));
   // Without validation pairs there is no loss to report, no best checkpoint and nothing to stop on.
   const hasValidation = data.valid.examples.length > 0;
   if (!hasValidation) requireNoValidationNeeds(config);
+
+  // Built from the new config as usual (same seed, same random streams); --init-from then
+  // overwrites every parameter. Both before the run folder is written, so weights that do not fit
+  // leave no half-made run behind.
+  const model = buildModel(config.model, vocabSizes, config.seed);
+  if (opts.init) initialiseModel(model, opts.init);
   if (!opts.resume) {
     writeJson(paths.config, config);
     writeJson(paths.run, { ...info, data: dataSummary(data) });
     writeJson(paths.pipeline, data.pipeline.toJSON());
   }
-
-  const model = buildModel(config.model, vocabSizes, config.seed);
   const optimizer = buildOptimizer(t, model.namedParameters());
   const changes = opts.resume && opts.savedConfig ? configChanges(opts.savedConfig, config) : [];
   // The checkpoint's schedule state restores into the schedule it was saved from; a changed one is built after.
@@ -140,6 +149,7 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
       attentionSummary(config) +
       `, ${nParams.toLocaleString("en-US")} parameters\n` +
       `  kernels: ${describeKernels(kernels().name)}${kernels().name === "js" ? "" : `, ${activeThreads()} thread${activeThreads() === 1 ? "" : "s"}`}\n` +
+      (opts.init ? initSummaryLine(opts.init, data) : "") +
       (opts.resume ? `  resuming at step ${progress.step} (epoch ${progress.epoch + 1}, batch ${progress.batchInEpoch})${changes.length > 0 ? `; changed: ${describeChanges(changes)}` : ""}\n` : ""),
   );
 
