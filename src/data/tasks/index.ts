@@ -3,6 +3,7 @@ import { UserError } from "../../errors.js";
 import { copyTask } from "./copy.js";
 import { datesTask } from "./dates.js";
 import { namesTask } from "./names.js";
+import { needleTask } from "./needle.js";
 import { reverseTask } from "./reverse.js";
 import { retrieveTask } from "./retrieve.js";
 import { sortTask } from "./sort.js";
@@ -11,7 +12,7 @@ import { toyLangTask } from "./toyLang.js";
 
 export type { Alignment, SyntheticPair, SyntheticTask, TaskOption, TaskOptionValues } from "./task.js";
 
-export const TASKS: readonly SyntheticTask[] = [datesTask, copyTask, reverseTask, sortTask, toyLangTask, namesTask, retrieveTask];
+export const TASKS: readonly SyntheticTask[] = [datesTask, copyTask, reverseTask, sortTask, toyLangTask, namesTask, retrieveTask, needleTask];
 
 export function findTask(name: string): SyntheticTask {
   const task = TASKS.find((t) => t.name === name);

@@ -7,7 +7,7 @@
  */
 import { UserError } from "../../errors.js";
 import type { Rng } from "../../tensor/rng.js";
-import { intBetween, sampleDistinct, type SyntheticTask, type TaskOptionValues } from "./task.js";
+import { distinctPrefix, intBetween, sampleDistinct, type SyntheticTask, type TaskOptionValues } from "./task.js";
 
 const MAX_PAIRS = 8192;
 
@@ -30,14 +30,7 @@ export const retrieveTask: SyntheticTask = {
       n,
       () => {
         const pairs = intBetween(rng, minPairs, maxPairs);
-        // The first `pairs` entries of a partial Fisher–Yates shuffle: distinct keys.
-        for (let i = 0; i < keys; i++) pool[i] = i;
-        for (let i = 0; i < pairs; i++) {
-          const j = i + rng.int(keys - i);
-          const t = pool[i]!;
-          pool[i] = pool[j]!;
-          pool[j] = t;
-        }
+        distinctPrefix(rng, pool, pairs); // distinct keys
         const tokens: string[] = [];
         const vals: number[] = [];
         for (let i = 0; i < pairs; i++) {

@@ -81,3 +81,19 @@ export function intBetween(rng: Rng, lo: number, hi: number): number {
 export function pick<T>(rng: Rng, items: readonly T[]): T {
   return items[rng.int(items.length)]!;
 }
+
+/**
+ * Fills `pool` with 0 … pool.length − 1 and moves a uniformly drawn `count` of them, in random
+ * order, to its front (the first `count` steps of a Fisher–Yates shuffle): distinct draws.
+ */
+export function distinctPrefix(rng: Rng, pool: Int32Array, count: number): Int32Array {
+  const n = pool.length;
+  for (let i = 0; i < n; i++) pool[i] = i;
+  for (let i = 0; i < count; i++) {
+    const j = i + rng.int(n - i);
+    const t = pool[i]!;
+    pool[i] = pool[j]!;
+    pool[j] = t;
+  }
+  return pool;
+}
