@@ -15,7 +15,7 @@ import { loadForInference } from "../train/loadForInference.js";
 import { decodedScores, decodeSample, validate, type DecodedSample } from "../train/validate.js";
 import { alignmentReport, formatAlignmentReport } from "./alignmentReport.js";
 import { readGoldAlignments } from "./goldAlignments.js";
-import { attentionOfExamples } from "./pairAttention.js";
+import { attentionByExample } from "./pairAttention.js";
 import { learnedSpans } from "../attention/adaptiveSpan.js";
 import { formatSpans } from "./spanReport.js";
 
@@ -97,7 +97,7 @@ export async function runEval(o: EvalOptions): Promise<void> {
  */
 function attentionStats(model: TranslationModel, split: EncodedSplit, limit: number): AttentionStats[] {
   const stats = new AttentionStatsAccumulator();
-  for (const maps of attentionOfExamples(model, split.examples.slice(0, limit))) stats.add(maps);
+  for (const maps of attentionByExample(model, split.examples.slice(0, limit))) stats.add(maps);
   return stats.result();
 }
 

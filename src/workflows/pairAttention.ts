@@ -78,14 +78,27 @@ export function pairAttention(model: TranslationModel, pipeline: TextPipeline, c
   });
 }
 
-/** All attention maps of encoded examples (src: w… </s>, tgt: <s> w… </s>), in inference mode, 32 at a time. */
+/** All attention maps of encoded examples (src: w… </s>, tgt: <s> w… </s>), in inference mode, a chunk at a time. */
 export function attentionOfExamples(model: TranslationModel, examples: readonly Example[]): AttentionMap[][] {
   const out: AttentionMap[][] = [];
-  for (let start = 0; start < examples.length; start += 32) {
-    const chunk = examples.slice(start, start + 32);
-    out.push(...inference(model, () => inScopedArena(() => model.attentionMaps(collate(chunk, chunk.map((_, k) => k))))));
-  }
+  for (const maps of attentionByExample(model, examples)) out.push(maps);
   return out;
+}
+
+/**
+ * The same maps one example at a time, computed a chunk at a time and never all held at once:
+ * what whole-split statistics (attn eval) iterate over. A chunk holds at most 32 sentences and
+ * about 2²² source × source weights per map (16 at 512 tokens, 1 at 2,048), since a
+ * Transformer's self-attention maps grow with the square of the length.
+ */
+export function* attentionByExample(model: TranslationModel, examples: readonly Example[]): Generator<AttentionMap[]> {
+  let longest = 1;
+  for (const ex of examples) longest = Math.max(longest, ex.src.length, ex.tgt.length);
+  const chunkSize = Math.max(1, Math.min(32, Math.floor(2 ** 22 / (longest * longest))));
+  for (let start = 0; start < examples.length; start += chunkSize) {
+    const chunk = examples.slice(start, start + chunkSize);
+    yield* inference(model, () => inScopedArena(() => model.attentionMaps(collate(chunk, chunk.map((_, k) => k)))));
+  }
 }
 
 /**
