@@ -30,3 +30,21 @@ export const EXIT_CODES = {
   /** Ctrl-C: training saved checkpoints/last and stopped. */
   interrupted: 130,
 } as const;
+
+/**
+ * The kernels' WebAssembly memory cannot hold what a computation needs (wasm32 stops at 4 GiB):
+ * a problem of the sizes the user chose (batch, sequence length, model), so one line and the
+ * user exit code, never a stack trace. Training catches it to save its last checkpoint first.
+ */
+export class KernelMemoryError extends UserError {
+  constructor(
+    readonly neededBytes: number,
+    limitBytes = 2 ** 32,
+  ) {
+    super(
+      `out of kernel memory: this computation needs ${(neededBytes / 2 ** 30).toFixed(2)} GiB and ${limitBytes === 2 ** 32 ? "WebAssembly allows 4 GiB" : `ATTN_KERNEL_MEMORY_MIB allows ${(limitBytes / 2 ** 30).toFixed(2)} GiB`}; ` +
+        `expected smaller batches (training.batchSize or training.maxTokens, --batch-size) or shorter inputs (a Transformer's self-attention grows with the square of the length)`,
+    );
+    this.name = "KernelMemoryError";
+  }
+}

@@ -19,10 +19,19 @@
  * buffer: views made before a grow stay valid, and nothing in the process is ever detached (a
  * detach anywhere makes V8 guard every typed-array access; docs/performance.md).
  */
+import { KernelMemoryError } from "../errors.js";
 
 const PAGE = 65536;
 /** 4 GiB, all that 32-bit WebAssembly can address. Only touched pages cost memory. */
 export const MAX_PAGES = 65536;
+/**
+ * The pages the kernel memory may grow to: MAX_PAGES, or ATTN_KERNEL_MEMORY_MIB (whole MiB) to
+ * run out sooner — for tests of what happens when memory runs out, and to keep a process small.
+ */
+function pageLimit(): number {
+  const mib = Number(process.env.ATTN_KERNEL_MEMORY_MIB);
+  return Number.isInteger(mib) && mib > 0 ? Math.min(MAX_PAGES, (mib * 2 ** 20) / PAGE) : MAX_PAGES;
+}
 /** Bytes below this address belong to the kernel module (its stack and static data). */
 export const RESERVED_BYTES = 1 << 20;
 /** Alignment of every allocation: a cache line, so SIMD loads never straddle two. */
@@ -82,8 +91,8 @@ export class KernelMemory {
     const end = start + size;
     if (end > this.sab.byteLength) {
       const pages = Math.ceil((end - this.sab.byteLength) / PAGE);
-      if (this.sab.byteLength / PAGE + pages > MAX_PAGES) {
-        throw new RangeError(`kernel memory: cannot grow past 4 GiB (needs ${end} bytes)`);
+      if (this.sab.byteLength / PAGE + pages > pageLimit()) {
+        throw new KernelMemoryError(end, pageLimit() * PAGE);
       }
       this.memory.grow(pages);
       this.sab = this.memory.buffer;

@@ -8,7 +8,7 @@ import { labelSmoothingOf, type Config } from "../config/schema.js";
 import { BatchIterator, type Batch } from "../data/batching.js";
 import { prepareData, type PreparedData } from "../data/dataset.js";
 import { PAD } from "../data/vocab.js";
-import { UserError } from "../errors.js";
+import { KernelMemoryError, UserError } from "../errors.js";
 import { displayPath } from "../fsErrors.js";
 import { buildModel } from "../models/build.js";
 import type { TranslationModel } from "../models/types.js";
@@ -207,7 +207,11 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
       return;
     }
     display.log(chalk.dim(`validating at step ${progress.step} …`));
-    const v = validate(model, data.valid, data.pipeline, config, progress.step);
+    // Validation borrows the step arena (its tensors are dead once a step is done), so at long
+    // inputs the step's and the validation's memory are never held at once: WebAssembly caps the
+    // kernel memory at 4 GiB.
+    stepArena.reset();
+    const v = stepArena.run(() => validate(model, data.valid, data.pipeline, config, progress.step));
     lastValidation = v;
     const metric = t.earlyStopping.metric;
     const value = v[metric];
@@ -223,7 +227,7 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
       `${chalk.green("valid")} step ${progress.step}: loss ${v.loss.toFixed(4)} | ppl ${v.perplexity.toFixed(2)} | exact ${(100 * v.exactMatch).toFixed(1)}% | BLEU ${v.bleu.toFixed(2)} | chrF ${v.chrF.toFixed(2)}` +
         (improved ? chalk.green(" (best)") : ""),
     );
-    if (config.output.attentionSamples > 0) dumpValidationAttention(model, data.valid, data.pipeline, config, paths.attention, progress.step);
+    if (config.output.attentionSamples > 0) stepArena.run(() => dumpValidationAttention(model, data.valid, data.pipeline, config, paths.attention, progress.step));
     saveCheckpoint(paths.last, checkpointState());
     lastSavedStep = progress.step;
     if (improved) {
@@ -315,6 +319,16 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
       const done = hasValidation ? lastValidation !== null && (lastValidation as ValidationResult).step === progress.step : lastSavedStep === progress.step;
       if (!done) await runValidation();
     }
+  } catch (err) {
+    // Out of kernel memory (a step or a validation too large for WebAssembly's 4 GiB): the
+    // parameters are intact — allocation fails before any update — so the updates made so far
+    // are saved before the one-line error.
+    if (err instanceof KernelMemoryError && progress.step > 0 && lastSavedStep !== progress.step) {
+      display.stop();
+      saveCheckpoint(paths.last, checkpointState());
+      throw new UserError(`${err.message} (at step ${progress.step}; saved ${paths.last} with the ${progress.step} updates so far)`);
+    }
+    throw err;
   } finally {
     display.stop();
     process.off("SIGINT", onSigint);
