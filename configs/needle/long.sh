@@ -22,6 +22,8 @@ SHORT_STEPS=${SHORT_STEPS:-8000}
 PARALLEL=${PARALLEL:-2}
 PHASES=${PHASES:-short long time}
 TIME_STEPS=${TIME_STEPS:-30}
+# The budgets of docs/results.md: 300 updates of 16 at 512 tokens, 150 of 4 at 2,048 (other lengths: 100 of 8).
+: "${STEPS_512:=300}" "${BATCH_512:=16}" "${STEPS_2048:=150}" "${BATCH_2048:=4}"
 HERE=$(cd "$(dirname "$0")" && pwd)
 ATTN="node $HERE/../../bin/attn.js --threads 1"
 mkdir -p "$OUT/runs" "$OUT/logs"
@@ -44,9 +46,6 @@ run_length() {
   local t=$1 L=$2 phase=$3
   local steps_var="STEPS_$L" batch_var="BATCH_$L"
   local steps=${!steps_var:-100} batch=${!batch_var:-8} every=10 name="$1-$2"
-  # The budgets of docs/results.md unless set: 300 updates of 16 at 512 tokens, 150 of 4 at 2,048.
-  [ -n "${!steps_var:-}" ] || { [ "$L" = 512 ] && steps=300; [ "$L" = 2048 ] && steps=150; } || true
-  [ -n "${!batch_var:-}" ] || { [ "$L" = 512 ] && batch=16; [ "$L" = 2048 ] && batch=4; } || true
   if [ "$phase" = time ]; then steps=$TIME_STEPS; every=5; name="time-$1-$2"; fi
   local run="$OUT/runs/$name"
   # A finished run is kept (re-running the script resumes the comparison where it stopped).

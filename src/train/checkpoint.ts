@@ -270,6 +270,11 @@ function float32Entries(contents: SafetensorsContents, file: string): [string, {
   return out;
 }
 
+/** A checkpoint folder's meta.json, checked (one-line UserError naming the file otherwise); the weights are not read. */
+export function readCheckpointMeta(dir: string): CheckpointMeta {
+  return readMeta(join(dir, CHECKPOINT_FILES.meta));
+}
+
 function readMeta(file: string): CheckpointMeta {
   let text: string;
   try {

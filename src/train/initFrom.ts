@@ -7,7 +7,6 @@
  * the checkpoint's vocabularies: the new data is read through them (unseen tokens become <unk>),
  * never used to build new ones.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { validateConfig } from "../config/load.js";
 import { configChanges } from "../config/resume.js";
@@ -16,10 +15,9 @@ import type { EncodedSplit, PreparedData } from "../data/dataset.js";
 import { TextPipeline } from "../data/textPipeline.js";
 import { BOS, EOS, PAD, UNK } from "../data/vocab.js";
 import { UserError } from "../errors.js";
-import { displayPath, fsUserError } from "../fsErrors.js";
+import { displayPath } from "../fsErrors.js";
 import type { Module } from "../nn/module.js";
-import { CHECKPOINT_FILES, loadCheckpoint, resolveCheckpointDir, restoreModel } from "./checkpoint.js";
-import { parseCheckpointMeta } from "./checkpointMeta.js";
+import { CHECKPOINT_FILES, loadCheckpoint, readCheckpointMeta, resolveCheckpointDir, restoreModel } from "./checkpoint.js";
 
 export interface InitCheckpoint {
   /** The path as given to --init-from, for messages. */
@@ -42,9 +40,8 @@ export interface InitCheckpoint {
 export function startFromCheckpoint(arg: string, config: Config, source: string): { config: Config; init: InitCheckpoint } {
   return underFlag(arg, () => {
     const dir = resolveCheckpointDir(arg);
-    const metaFile = join(dir, CHECKPOINT_FILES.meta);
-    const where = displayPath(metaFile);
-    const meta = parseCheckpointMeta(readText(metaFile), where);
+    const where = displayPath(join(dir, CHECKPOINT_FILES.meta));
+    const meta = readCheckpointMeta(dir);
     if (meta.pipeline === null) throw new UserError(`${where}: no tokenizers/vocabularies stored (field "pipeline"); the weights cannot be used without them`);
     const pipeline = TextPipeline.fromJSON(meta.pipeline, where);
     const saved = (meta.config ?? {}) as { tokenizer?: unknown; vocab?: unknown };
@@ -94,14 +91,6 @@ function unknownTokens(split: EncodedSplit, side: "src" | "tgt"): { unknown: num
     }
   }
   return { unknown, total };
-}
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (err) {
-    throw fsUserError(err, "read the checkpoint's meta.json", file);
-  }
 }
 
 /** Run `fn`; its UserError becomes one line naming the flag: `--init-from PATH: …`. */

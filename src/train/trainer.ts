@@ -324,7 +324,6 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
     // parameters are intact — allocation fails before any update — so the updates made so far
     // are saved before the one-line error.
     if (err instanceof KernelMemoryError && progress.step > 0 && lastSavedStep !== progress.step) {
-      display.stop();
       saveCheckpoint(paths.last, checkpointState());
       throw new UserError(`${err.message} (at step ${progress.step}; saved ${paths.last} with the ${progress.step} updates so far)`);
     }

@@ -81,6 +81,19 @@ static void zero_row(float *out, int cols) {
 }
 
 /*
+ * The sorting algorithms' common start: the row's max, then its unmasked entries shifted by it
+ * and scaled, (x − max)·scale, ascending in z; returns their count. A fully masked row gets an
+ * all-zero output and −1.
+ */
+static int sorted_row(const float *xr, const unsigned char *m, float *o, int cols, double scale, double *z, double *max) {
+  *max = row_max(xr, m, cols);
+  if (*max == -D_INF) { zero_row(o, cols); return -1; }
+  const int n = shifted(xr, m, cols, *max, scale, z);
+  sort_ascending(z, n);
+  return n;
+}
+
+/*
  * Sparsemax (Martins & Astudillo 2016, Alg. 1): with z sorted descending the support is the
  * largest k with 1 + k·z_(k) > Σ_{j≤k} z_(j); τ = (Σ_{j≤k} z_(j) − 1)/k, p = [z − τ]_+.
  */
@@ -90,10 +103,9 @@ void sparsemax_rows(const float *x, float *out, int rows, int cols, const unsign
     const float *xr = x + (size_t)r * cols;
     const unsigned char *m = mask ? mask + (size_t)r * cols : 0;
     float *o = out + (size_t)r * cols;
-    const double max = row_max(xr, m, cols);
-    if (max == -D_INF) { zero_row(o, cols); continue; }
-    const int n = shifted(xr, m, cols, max, 1.0, z);
-    sort_ascending(z, n);
+    double max;
+    const int n = sorted_row(xr, m, o, cols, 1.0, z, &max);
+    if (n < 0) continue;
     double sum = 0, tau = 0;
     for (int k = 1; k <= n; k++) {
       const double zk = z[n - k];
@@ -116,10 +128,9 @@ void entmax15_rows(const float *x, float *out, int rows, int cols, const unsigne
     const float *xr = x + (size_t)r * cols;
     const unsigned char *m = mask ? mask + (size_t)r * cols : 0;
     float *o = out + (size_t)r * cols;
-    const double max = row_max(xr, m, cols);
-    if (max == -D_INF) { zero_row(o, cols); continue; }
-    const int n = shifted(xr, m, cols, max, 0.5, z);
-    sort_ascending(z, n);
+    double max;
+    const int n = sorted_row(xr, m, o, cols, 0.5, z, &max);
+    if (n < 0) continue;
     double s1 = 0, s2 = 0, tau = 0;
     for (int k = 1; k <= n; k++) {
       const double zk = z[n - k];
