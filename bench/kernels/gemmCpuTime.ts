@@ -40,6 +40,7 @@ interface Build {
   workFloats: (m: number, n: number, k: number) => number;
   f32: Float32Array;
   base: number;
+  memory: WasmMemory;
 }
 
 const args = process.argv.slice(2);
@@ -73,7 +74,7 @@ function load(label: string, dir: string, variant: string): Build {
   memory.grow(256);
   return {
     label, variant, gemm: ex["gemm"] as Gemm, workFloats: ex["gemm_work_floats"] as Build["workFloats"],
-    f32: new Float32Array(memory.buffer), base,
+    f32: new Float32Array(memory.buffer), base, memory,
   };
 }
 
@@ -82,6 +83,12 @@ const builds = variants.flatMap((v) => dirs.map(([l, d]) => load(l, d, v)));
 /** Lay out A, B, C and work for a shape; returns the call and the C view. */
 function setup(b: Build, m: number, k: number, n: number, tA: boolean, tB: boolean) {
   const pa = b.base, pb = pa + 4 * m * k, pc = pb + 4 * k * n, pw = pc + 4 * m * n + 64;
+  // Grow the memory to hold this shape's operands and packing scratch.
+  const need = pw + 4 * b.workFloats(m, n, k);
+  if (need > b.memory.buffer.byteLength) {
+    b.memory.grow(Math.ceil((need - b.memory.buffer.byteLength) / 65536));
+    b.f32 = new Float32Array(b.memory.buffer);
+  }
   b.f32.set(filled(m * k, 1), pa / 4);
   b.f32.set(filled(k * n, 2), pb / 4);
   if (pw / 4 + b.workFloats(m, n, k) > b.f32.length) throw new Error("memory too small");

@@ -2,6 +2,10 @@
  * How a product is divided between kernel threads: into blocks of whole output columns (or, for
  * tall thin products, whole rows), never along the reduction, so each C(i, j) is summed by one
  * thread in the same order as on one thread, and the result has the same bits for any count.
+ *
+ * There are a few blocks per thread, not one: the threads take blocks from a shared queue
+ * (threads.ts), so a thread that starts late or runs slower (a worker waking from sleep, a core
+ * the virtual machine lends to someone else) takes fewer, and nobody waits long for the last.
  */
 
 /** Products below this many FLOP (2·m·n·k) stay on one thread: the hand-off (~15 µs) would cost more than it saves. */
@@ -9,6 +13,8 @@ export const THREAD_MIN_FLOPS = 1 << 22;
 /** Column blocks are multiples of this (the gemm's widest tile), row blocks of ROW_ALIGN. */
 const COL_ALIGN = 32;
 const ROW_ALIGN = 4;
+/** Blocks per thread (at most): enough to even out uneven threads, few enough that each repacks little. */
+export const BLOCKS_PER_THREAD = 4;
 
 export interface GemmBlock {
   /** First row and row count of the block. */
@@ -19,14 +25,14 @@ export interface GemmBlock {
   cols: number;
 }
 
-/** Split an m×n output into at most `threads` blocks of near-equal size (one block when not worth it). */
+/** Split an m×n output into at most `threads` × BLOCKS_PER_THREAD blocks of near-equal size (one block when not worth it). */
 export function planGemmSplit(m: number, n: number, k: number, threads: number): GemmBlock[] {
   if (threads <= 1 || 2 * m * n * k < THREAD_MIN_FLOPS) return [{ i0: 0, rows: m, j0: 0, cols: n }];
   const byCols = n >= COL_ALIGN * 2 && (n >= m || m < ROW_ALIGN * 2);
   const extent = byCols ? n : m;
   const align = byCols ? COL_ALIGN : ROW_ALIGN;
   const units = Math.ceil(extent / align);
-  const parts = Math.min(threads, units);
+  const parts = Math.min(threads * BLOCKS_PER_THREAD, units);
   if (parts <= 1) return [{ i0: 0, rows: m, j0: 0, cols: n }];
   const blocks: GemmBlock[] = [];
   let start = 0;

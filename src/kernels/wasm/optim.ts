@@ -3,6 +3,12 @@ import { adamStep as jsAdam, maxAbs as jsMaxAbs, scaleInPlace as jsScale, sgdSte
 import type { Kernels } from "../types.js";
 import { f32, f32OrNull, released } from "./bind.js";
 import type { WasmRuntime } from "./runtime.js";
+import { runSplit } from "./rangeSplit.js";
+
+/** Elements per thread below which an update stays on one thread (the hand-off costs ~15 µs; Adam does ~1 element/ns). */
+const ADAM_MIN_PER_THREAD = 1 << 15;
+/** The same for scaling in place (memory-bound, a few elements per ns). */
+const SCALE_MIN_PER_THREAD = 1 << 17;
 
 /**
  * Optimizer updates and gradient-norm pieces on the C kernels of c/optim.c. Parameters,
@@ -19,10 +25,11 @@ export function bindOptim(rt: WasmRuntime): Partial<Kernels> {
       return;
     }
     if (n <= 0) return;
-    f.adam_step!(
-      rt.out(p, 0, n), rt.in(g, 0, n), rt.out(m, 0, n), rt.out(v, 0, n), vMax ? rt.out(vMax, 0, n) : 0, n,
+    const pp = rt.out(p, 0, n), pg = rt.in(g, 0, n), pm = rt.out(m, 0, n), pv = rt.out(v, 0, n), px = vMax ? rt.out(vMax, 0, n) : 0;
+    runSplit(rt, "adam_step", n, ADAM_MIN_PER_THREAD, 4, (s, c) => [
+      pp + 4 * s, pg + 4 * s, pm + 4 * s, pv + 4 * s, px ? px + 4 * s : 0, c,
       beta1, beta2, eps, l2, shrink, stepSize, bc2Sqrt,
-    );
+    ]);
   };
 
   const sgdStep: Kernels["sgdStep"] = (p, g, buf, n, lr, momentum, dampening, nesterov, weightDecay, first) => {
@@ -49,7 +56,8 @@ export function bindOptim(rt: WasmRuntime): Partial<Kernels> {
       return;
     }
     if (n <= 0) return;
-    f.scale_in_place!(rt.out(x, off, n), n, s);
+    const px = rt.out(x, off, n);
+    runSplit(rt, "scale_in_place", n, SCALE_MIN_PER_THREAD, 4, (st, c) => [px + 4 * st, c, s]);
   };
 
   return released(rt, {

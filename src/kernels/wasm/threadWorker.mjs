@@ -2,30 +2,37 @@
 // stack, running the calls the main thread posts into its control slot (threads.ts). Plain
 // JavaScript so it needs no TypeScript loader inside the worker.
 //
-// Slot layout (Int32 words): [0] sequence number of the posted job, [1] index of the export to
-// call (−1 = exit), [2] argument count, [3] sequence number of the finished job,
-// [4 … 4+MAX_ARGS) the arguments (i32; a float argument is passed as its bits and flagged in
-// the float mask at [4+MAX_ARGS]).
+// Slot layout (Int32 words): [0] sequence number of the posted call, [1] index of the export to
+// call (−1 = exit), [2] argument count, [3] sequence number of the finished call, [4] job count.
+// Queue layout: the next job to take (an Int32, taken with an atomic add by every thread; 8
+// bytes), then one row of maxArgs float64 arguments per job.
 import { workerData } from "node:worker_threads";
 
-const { module, memory, slotPtr, stackTop, exportNames, maxArgs } = workerData;
+const { module, memory, slotPtr, queuePtr, maxJobs, spinMs, stackTop, exportNames, maxArgs } = workerData;
 const instance = new WebAssembly.Instance(module, { env: { memory } });
 instance.exports.__stack_pointer.value = stackTop;
 const fns = exportNames.map((n) => instance.exports[n]);
-const slot = new Int32Array(memory.buffer, slotPtr, 5 + maxArgs);
-const bits = new DataView(memory.buffer, slotPtr, (5 + maxArgs) * 4);
-const args = new Array(maxArgs);
+const slot = new Int32Array(memory.buffer, slotPtr, 5);
+const next = new Int32Array(memory.buffer, queuePtr, 1);
+const jobArgs = new Float64Array(memory.buffer, queuePtr + 8, maxJobs * maxArgs);
 
 let seen = 0;
 for (;;) {
-  Atomics.wait(slot, 0, seen);
+  // Poll for the next call for up to spinMs (it usually follows within microseconds), then sleep.
+  const t0 = performance.now();
+  let polls = 0;
+  while (Atomics.load(slot, 0) === seen) {
+    if ((++polls & 255) === 0 && performance.now() - t0 > spinMs) Atomics.wait(slot, 0, seen);
+  }
   seen = Atomics.load(slot, 0);
   const fn = slot[1];
   if (fn < 0) break;
-  const n = slot[2];
-  const floatMask = slot[4 + maxArgs];
-  for (let i = 0; i < n; i++) args[i] = (floatMask >> i) & 1 ? bits.getFloat32((4 + i) * 4, true) : slot[4 + i];
-  fns[fn](...args.slice(0, n));
+  const call = fns[fn];
+  const argc = slot[2];
+  const jobs = slot[4];
+  for (let j = Atomics.add(next, 0, 1); j < jobs; j = Atomics.add(next, 0, 1)) {
+    call(...jobArgs.subarray(j * maxArgs, j * maxArgs + argc));
+  }
   Atomics.store(slot, 3, seen);
   Atomics.notify(slot, 3);
 }

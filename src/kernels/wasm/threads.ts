@@ -6,22 +6,36 @@ import type { WasmRuntime } from "./runtime.js";
 
 /**
  * Worker threads that run kernel calls on the shared kernel memory. A kernel that splits its
- * output into blocks (matmul: column or row tiles, never the reduction) hands one block to each
- * thread and does the first itself, so a result is bitwise identical for every thread count.
+ * output into blocks (matmul: column or row tiles, never the reduction) puts the blocks in a
+ * queue in shared memory; the calling thread and every worker take blocks from it (an atomic
+ * counter) until none is left, so a result is bitwise identical for every thread count and for
+ * whichever thread computed which block, and a thread that starts late simply takes fewer.
  *
- * Hand-off is through a control slot per worker in the shared memory: the main thread writes
- * the call (export index and arguments), bumps a sequence number and notifies; the worker runs
- * the call and publishes the sequence number it finished. Costs about 10–20 µs per call, so
- * callers only split calls large enough to pay for it.
+ * Hand-off is through a control slot per worker in the shared memory: the main thread writes the
+ * call (export index, argument count, job count), bumps a sequence number and notifies; the
+ * worker drains the queue and publishes the sequence number it finished. A worker spins for a
+ * short while after a call before it sleeps, because the next call usually follows within
+ * microseconds (one recurrent step) and waking a sleeping thread costs 20–60 µs on a virtual
+ * machine. Callers only split calls large enough to pay for the hand-off.
  */
-
 /** The exports a worker may run, by index. */
-const EXPORTS = ["gemm"] as const;
+const EXPORTS = ["gemm", "adam_step", "scale_in_place", "cross_entropy_rows", "cross_entropy_backward_rows"] as const;
 export type ThreadedExport = (typeof EXPORTS)[number];
 const MAX_ARGS = 16;
 /** Most threads a pool may have. */
 const MAX_THREADS = 64;
-const SLOT_INTS = 5 + MAX_ARGS;
+/** Most jobs one call may queue. */
+const MAX_JOBS = 256;
+/** Control slot words: [0] posted call, [1] export index (−1 = exit), [2] argument count, [3] finished call, [4] job count. */
+const SLOT_INTS = 5;
+/** The job queue: the next-job counter (8 bytes), then the jobs' arguments as float64. */
+const QUEUE_BYTES = 8 + MAX_JOBS * MAX_ARGS * 8;
+/**
+ * How long (ms) a worker polls for the next call before it sleeps. Long enough to bridge the
+ * gap between the products of consecutive recurrent steps, short enough that an idle pool
+ * gives its core back almost at once.
+ */
+const SPIN_MS = 0.5;
 /** Stack of each worker's module instance (the kernels use little: no recursion, small frames). */
 const STACK_BYTES = 256 * 1024;
 
@@ -35,12 +49,18 @@ export class ThreadPool {
   readonly size: number;
   private readonly workers: Worker[] = [];
   private readonly slots: Int32Array[] = [];
-  private readonly views: DataView[] = [];
   private readonly seq: number[] = [];
+  /** The next job to take (one Int32, taken with an atomic add by every thread). */
+  private readonly next: Int32Array;
+  /** The jobs' arguments: MAX_JOBS rows of MAX_ARGS float64 (exact for every i32 and f32 argument). */
+  private readonly jobArgs: Float64Array;
 
   constructor(rt: WasmRuntime, threads: number) {
     if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) throw new Error(`threads: expected an integer from 1 to ${MAX_THREADS}, got ${threads}`);
     this.size = threads;
+    const queuePtr = threads > 1 ? rt.mem.carve(QUEUE_BYTES) : 0;
+    this.next = new Int32Array(rt.mem.buffer, queuePtr, threads > 1 ? 1 : 0);
+    this.jobArgs = new Float64Array(rt.mem.buffer, queuePtr + 8, threads > 1 ? MAX_JOBS * MAX_ARGS : 0);
     for (let w = 0; w < threads - 1; w++) {
       const slotPtr = rt.mem.carve(SLOT_INTS * 4);
       const stackBase = rt.mem.carve(STACK_BYTES);
@@ -51,6 +71,9 @@ export class ThreadPool {
           module: rt.module,
           memory: rt.mem.memory,
           slotPtr,
+          queuePtr,
+          maxJobs: MAX_JOBS,
+          spinMs: SPIN_MS,
           stackTop: stackBase + STACK_BYTES,
           exportNames: [...EXPORTS],
           maxArgs: MAX_ARGS,
@@ -63,41 +86,42 @@ export class ThreadPool {
       });
       this.workers.push(worker);
       this.slots.push(slot);
-      this.views.push(new DataView(rt.mem.buffer, slotPtr, SLOT_INTS * 4));
       this.seq.push(0);
     }
   }
 
   /**
-   * Run `jobs[0]` on this thread and `jobs[i]` on worker i−1, all calling export `fn`; returns
-   * when every job is done. `floatArgs` marks argument positions that are float32.
+   * Run every job (an argument list for export `fn`) once, on this thread and the workers,
+   * each taking the next job from the queue until none is left; returns when all are done.
+   * `local` runs a job on this thread. Arguments travel as float64, which holds every i32 and
+   * f32 argument exactly.
    */
-  run(fn: ThreadedExport, jobs: number[][], local: (args: number[]) => void, floatArgs: readonly number[] = []): void {
-    if (jobs.length > this.size) throw new Error(`ThreadPool.run: ${jobs.length} jobs for ${this.size} threads`);
+  run(fn: ThreadedExport, jobs: readonly (readonly number[])[], local: (args: readonly number[]) => void): void {
+    if (jobs.length > MAX_JOBS) throw new Error(`ThreadPool.run: at most ${MAX_JOBS} jobs, got ${jobs.length}`);
     const fnIndex = EXPORTS.indexOf(fn);
-    let floatMask = 0;
-    for (const i of floatArgs) floatMask |= 1 << i;
-    for (let j = 1; j < jobs.length; j++) {
-      const slot = this.slots[j - 1]!;
-      const view = this.views[j - 1]!;
+    const argc = jobs.length > 0 ? jobs[0]!.length : 0;
+    for (let j = 0; j < jobs.length; j++) {
       const args = jobs[j]!;
-      if (args.length > MAX_ARGS) throw new Error(`ThreadPool.run: at most ${MAX_ARGS} arguments`);
+      if (args.length !== argc || argc > MAX_ARGS) throw new Error(`ThreadPool.run: every job needs the same ${argc} ≤ ${MAX_ARGS} arguments`);
+      this.jobArgs.set(args, j * MAX_ARGS);
+    }
+    const next = this.next;
+    Atomics.store(next, 0, 0);
+    // Wake only as many workers as there are jobs beyond the first (this thread takes that one).
+    const helpers = Math.min(this.workers.length, jobs.length - 1);
+    for (let w = 0; w < helpers; w++) {
+      const slot = this.slots[w]!;
       slot[1] = fnIndex;
-      slot[2] = args.length;
-      slot[4 + MAX_ARGS] = floatMask;
-      for (let i = 0; i < args.length; i++) {
-        if ((floatMask >> i) & 1) view.setFloat32((4 + i) * 4, args[i]!, true);
-        else slot[4 + i] = args[i]!;
-      }
-      const s = ++this.seq[j - 1]!;
-      Atomics.store(slot, 0, s);
+      slot[2] = argc;
+      slot[4] = jobs.length;
+      Atomics.store(slot, 0, ++this.seq[w]!);
       Atomics.notify(slot, 0);
     }
-    if (jobs.length > 0) local(jobs[0]!);
-    for (let j = 1; j < jobs.length; j++) {
-      const slot = this.slots[j - 1]!;
-      const s = this.seq[j - 1]!;
-      // Spin briefly (the worker usually finishes about when we do), then sleep.
+    for (let j = Atomics.add(next, 0, 1); j < jobs.length; j = Atomics.add(next, 0, 1)) local(jobs[j]!);
+    for (let w = 0; w < helpers; w++) {
+      const slot = this.slots[w]!;
+      const s = this.seq[w]!;
+      // Spin briefly (the worker is on its last job, if any), then sleep.
       let spins = 0;
       while (Atomics.load(slot, 3) !== s) {
         if (++spins < 2000) continue;

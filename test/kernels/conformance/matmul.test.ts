@@ -187,7 +187,7 @@ describe.each(sets)("matmul: $name", ({ name, kernels: K }) => {
   if (name === "wasm") it("sums each entry in the promised order (plain SIMD: bit-exact with a sequential float32 sum)", () => {
     let seed = 1100;
     for (const [layout, tA, tB] of layouts) {
-      for (const [m, k, n] of [[1, 1, 1], [1, 300, 70], [5, 9, 13], [37, 120, 45], [67, 260, 19], [3, 513, 37], [130, 270, 21]] as const) {
+      for (const [m, k, n] of [[1, 1, 1], [1, 300, 70], [5, 9, 13], [37, 120, 45], [67, 260, 19], [3, 513, 37], [130, 270, 21], [133, 300, 530]] as const) { // the last spans several row, depth and column blocks
         for (const accumulate of [false, true]) {
           const o = operands(m, k, n, tA, tB, seed++);
           expect(bits(product(K, o, accumulate, mem)), `${layout} ${m}×${k}×${n}`).toEqual(bits(sequential(o, accumulate)));

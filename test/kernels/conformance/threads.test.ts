@@ -1,11 +1,13 @@
 /**
  * Kernel threads: a product split over 1, 2 or 3 threads gives the same bits (blocks of whole
  * columns or rows, never the reduction), for every layout, with operands in kernel memory or on
- * the JS heap; the split plan covers the output exactly once.
+ * the JS heap; the split plan covers the output exactly once. The same for the kernels split by
+ * element or row ranges (Adam, scaling, cross-entropy and its backward).
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { setThreadCount, threadCount } from "../../../src/kernels/index.js";
-import { planGemmSplit, THREAD_MIN_FLOPS } from "../../../src/kernels/wasm/gemmSplit.js";
+import { BLOCKS_PER_THREAD, planGemmSplit, THREAD_MIN_FLOPS } from "../../../src/kernels/wasm/gemmSplit.js";
+import { planRangeSplit } from "../../../src/kernels/wasm/rangeSplit.js";
 import { Arena, fastKernelSets, inKernelMemory } from "../sets.js";
 import { randomArray, seeded } from "../helpers.js";
 
@@ -20,7 +22,8 @@ describe("gemm split plan", () => {
       it(`${m}×${n} (k ${k}) over ${threads} threads covers every output once`, () => {
         const blocks = planGemmSplit(m, n, k, threads);
         expect(blocks.length).toBeGreaterThanOrEqual(1);
-        expect(blocks.length).toBeLessThanOrEqual(threads);
+        expect(blocks.length).toBeLessThanOrEqual(threads * BLOCKS_PER_THREAD);
+        if (threads === 1) expect(blocks).toHaveLength(1);
         const seen = new Uint8Array(m * n);
         for (const b of blocks) for (let i = b.i0; i < b.i0 + b.rows; i++) for (let j = b.j0; j < b.j0 + b.cols; j++) seen[i * n + j]!++;
         expect(seen.every((v) => v === 1)).toBe(true);
@@ -59,5 +62,88 @@ describe("threaded matmul", () => {
         }
       });
     }
+  }
+});
+
+describe("range split plan", () => {
+  for (const [n, min, align] of [[1, 1, 1], [10, 1, 4], [1 << 20, 1 << 15, 4], [100003, 1000, 4], [7, 2, 1], [65536, 65536, 4], [300000, 1 << 17, 4]] as const) {
+    for (const threads of [1, 2, 3, 4]) {
+      it(`[0, ${n}) over ${threads} threads (≥ ${min} each, aligned to ${align}) covers every index once`, () => {
+        const pieces = planRangeSplit(n, threads, min, align);
+        expect(pieces.length).toBeGreaterThanOrEqual(1);
+        if (threads === 1 || n < 2 * min) expect(pieces).toEqual([[0, n]]);
+        let next = 0;
+        for (const [s, c] of pieces) {
+          expect(s).toBe(next);
+          expect(c).toBeGreaterThan(0);
+          expect(s % align).toBe(0);
+          if (pieces.length > 1) expect(c).toBeGreaterThanOrEqual(Math.min(min, n));
+          next = s + c;
+        }
+        expect(next).toBe(n);
+      });
+    }
+  }
+});
+
+describe("kernels split by ranges", () => {
+  // Sizes above the one-thread thresholds (Adam 2¹⁵ per thread, scaling 2¹⁷, cross-entropy 2¹⁶
+  // logits), odd so the last piece is ragged, plus one below them.
+  const sizes = [5 + (1 << 18), 1 << 16, 999];
+  const ceShapes: [number, number][] = [[97, 1733], [40, 4099], [3, 50]];
+  for (const set of fastKernelSets()) {
+    it(`${set.name}: adamStep (plain and AMSGrad) and scaleInPlace give the same bits on 1, 2 and 3 threads, in or out of kernel memory`, () => {
+      const arena = new Arena();
+      for (const n of sizes) {
+        const rand = seeded(n);
+        const p0 = randomArray(Float32Array, n, rand) as Float32Array;
+        const g = randomArray(Float32Array, n, rand) as Float32Array;
+        const m0 = randomArray(Float32Array, n, rand) as Float32Array;
+        const v0 = (randomArray(Float32Array, n, rand) as Float32Array).map(Math.abs);
+        for (const ams of [false, true]) {
+          let ref: Buffer | null = null;
+          for (const threads of [1, 2, 3]) {
+            setThreadCount(threads);
+            for (const inMem of [false, true]) {
+              const copy = (a: Float32Array) => (inMem ? inKernelMemory(arena, a) : Float32Array.from(a));
+              const p = copy(p0), m = copy(m0), v = copy(v0), vMax = ams ? copy(v0) : null;
+              set.kernels.adamStep(p, inMem ? inKernelMemory(arena, g) : g, m, v, vMax, n, 0.9, 0.999, 1e-8, 0.01, 1, 1e-3, 0.3);
+              set.kernels.scaleInPlace(p, 0, n, 0.7);
+              const got = Buffer.concat([bits(p), bits(m), bits(v), ...(vMax ? [bits(vMax)] : [])]);
+              if (!ref) ref = got;
+              else expect(got.equals(ref), `n ${n} ams ${ams} threads ${threads} inMem ${inMem}`).toBe(true);
+            }
+          }
+        }
+      }
+    });
+
+    it(`${set.name}: crossEntropyRows and its backward give the same bits on 1, 2 and 3 threads (ignored rows, smoothing, accumulate, in place)`, () => {
+      const arena = new Arena();
+      for (const [rows, cols] of ceShapes) {
+        const rand = seeded(rows * cols);
+        const x = (randomArray(Float32Array, rows * cols, rand) as Float32Array).map((v) => 4 * v);
+        const targets = Int32Array.from({ length: rows }, (_, r) => (r % 7 === 3 ? 0 : 1 + ((r * 31) % (cols - 1))));
+        const dx0 = randomArray(Float32Array, rows * cols, rand) as Float32Array;
+        for (const smoothing of [0, 0.1]) {
+          for (const mode of ["write", "accumulate", "inPlace"] as const) {
+            let ref: Buffer | null = null;
+            for (const threads of [1, 2, 3]) {
+              setThreadCount(threads);
+              for (const inMem of [false, true]) {
+                const copy = (a: Float32Array) => (inMem ? inKernelMemory(arena, a) : Float32Array.from(a));
+                const xs = copy(x), lse = copy(new Float32Array(rows)), loss = copy(new Float32Array(rows));
+                set.kernels.crossEntropyRows(xs, targets, lse, loss, rows, cols, 0, smoothing);
+                const dx = mode === "inPlace" ? xs : copy(dx0);
+                set.kernels.crossEntropyBackwardRows(xs, targets, lse, dx, rows, cols, 0, smoothing, 0.5, mode === "accumulate");
+                const got = Buffer.concat([bits(lse), bits(loss), bits(dx)]);
+                if (!ref) ref = got;
+                else expect(got.equals(ref), `${rows}×${cols} ε ${smoothing} ${mode} threads ${threads} inMem ${inMem}`).toBe(true);
+              }
+            }
+          }
+        }
+      }
+    });
   }
 });
