@@ -13,8 +13,15 @@ export const THREAD_MIN_FLOPS = 1 << 22;
 /** Column blocks are multiples of this (the gemm's widest tile), row blocks of ROW_ALIGN. */
 const COL_ALIGN = 32;
 const ROW_ALIGN = 4;
-/** Blocks per thread (at most): enough to even out uneven threads, few enough that each repacks little. */
+/** Blocks per thread (at least, where the shape allows): enough to even out uneven threads. */
 export const BLOCKS_PER_THREAD = 4;
+/**
+ * Large products get more blocks, about this many FLOP each (~1 ms): the last block ends the
+ * call, so the other threads wait up to one block's time; a block repacks only a small part.
+ */
+const BLOCK_FLOPS = 1 << 25;
+/** Most blocks of one product. */
+export const MAX_BLOCKS = 64;
 
 export interface GemmBlock {
   /** First row and row count of the block. */
@@ -25,14 +32,14 @@ export interface GemmBlock {
   cols: number;
 }
 
-/** Split an m×n output into at most `threads` × BLOCKS_PER_THREAD blocks of near-equal size (one block when not worth it). */
+/** Split an m×n output into blocks of near-equal size: `threads` × BLOCKS_PER_THREAD, more for large products (at most MAX_BLOCKS); one block when not worth it. */
 export function planGemmSplit(m: number, n: number, k: number, threads: number): GemmBlock[] {
   if (threads <= 1 || 2 * m * n * k < THREAD_MIN_FLOPS) return [{ i0: 0, rows: m, j0: 0, cols: n }];
   const byCols = n >= COL_ALIGN * 2 && (n >= m || m < ROW_ALIGN * 2);
   const extent = byCols ? n : m;
   const align = byCols ? COL_ALIGN : ROW_ALIGN;
   const units = Math.ceil(extent / align);
-  const parts = Math.min(threads * BLOCKS_PER_THREAD, units);
+  const parts = Math.min(units, MAX_BLOCKS, Math.max(threads * BLOCKS_PER_THREAD, Math.ceil((2 * m * n * k) / BLOCK_FLOPS)));
   if (parts <= 1) return [{ i0: 0, rows: m, j0: 0, cols: n }];
   const blocks: GemmBlock[] = [];
   let start = 0;

@@ -36,6 +36,8 @@ const QUEUE_BYTES = 8 + MAX_JOBS * MAX_ARGS * 8;
  * gives its core back almost at once.
  */
 const SPIN_MS = 0.5;
+/** How long (ms) the calling thread polls for the workers' last jobs before it sleeps. */
+const WAIT_SPIN_MS = 1;
 /** Stack of each worker's module instance (the kernels use little: no recursion, small frames). */
 const STACK_BYTES = 256 * 1024;
 
@@ -118,14 +120,15 @@ export class ThreadPool {
       Atomics.notify(slot, 0);
     }
     for (let j = Atomics.add(next, 0, 1); j < jobs.length; j = Atomics.add(next, 0, 1)) local(jobs[j]!);
+    // Poll while the workers finish their last jobs (sleeping here would add a wake-up to every
+    // call); sleep only if that takes longer than WAIT_SPIN_MS.
+    const t0 = performance.now();
+    let polls = 0;
     for (let w = 0; w < helpers; w++) {
       const slot = this.slots[w]!;
       const s = this.seq[w]!;
-      // Spin briefly (the worker is on its last job, if any), then sleep.
-      let spins = 0;
       while (Atomics.load(slot, 3) !== s) {
-        if (++spins < 2000) continue;
-        Atomics.wait(slot, 3, Atomics.load(slot, 3), 100);
+        if ((++polls & 255) === 0 && performance.now() - t0 > WAIT_SPIN_MS) Atomics.wait(slot, 3, Atomics.load(slot, 3), 100);
       }
     }
   }

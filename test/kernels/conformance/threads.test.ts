@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { setThreadCount, threadCount } from "../../../src/kernels/index.js";
-import { BLOCKS_PER_THREAD, planGemmSplit, THREAD_MIN_FLOPS } from "../../../src/kernels/wasm/gemmSplit.js";
+import { BLOCKS_PER_THREAD, MAX_BLOCKS, planGemmSplit, THREAD_MIN_FLOPS } from "../../../src/kernels/wasm/gemmSplit.js";
 import { planRangeSplit } from "../../../src/kernels/wasm/rangeSplit.js";
 import { Arena, fastKernelSets, inKernelMemory } from "../sets.js";
 import { randomArray, seeded } from "../helpers.js";
@@ -17,12 +17,22 @@ afterAll(() => setThreadCount(initial));
 const bits = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 describe("gemm split plan", () => {
+  it("gives each thread several blocks, and a large product many small ones (at most MAX_BLOCKS)", () => {
+    // 64×256×768: 25 MFLOP, 24 column units of 32 → 4 blocks per thread.
+    expect(planGemmSplit(64, 768, 256, 2)).toHaveLength(2 * BLOCKS_PER_THREAD);
+    // An output layer, 640×6786 (k 512): 4.4 GFLOP → blocks of about 2²⁵ FLOP, capped.
+    expect(planGemmSplit(640, 6786, 512, 2)).toHaveLength(MAX_BLOCKS);
+    // 300×1024 (k 256): 157 MFLOP → 5 blocks' worth, but 2 threads × 4 come first.
+    expect(planGemmSplit(300, 1024, 256, 2)).toHaveLength(2 * BLOCKS_PER_THREAD);
+    expect(planGemmSplit(300, 1024, 256, 4)).toHaveLength(4 * BLOCKS_PER_THREAD);
+  });
+
   for (const [m, n, k] of [[640, 6786, 512], [3, 4096, 512], [4096, 5, 400], [1, 70000, 64], [64, 64, 64], [100, 37, 3000], [9, 65, 9000]] as const) {
     for (const threads of [1, 2, 3, 4]) {
       it(`${m}×${n} (k ${k}) over ${threads} threads covers every output once`, () => {
         const blocks = planGemmSplit(m, n, k, threads);
         expect(blocks.length).toBeGreaterThanOrEqual(1);
-        expect(blocks.length).toBeLessThanOrEqual(threads * BLOCKS_PER_THREAD);
+        expect(blocks.length).toBeLessThanOrEqual(MAX_BLOCKS);
         if (threads === 1) expect(blocks).toHaveLength(1);
         const seen = new Uint8Array(m * n);
         for (const b of blocks) for (let i = b.i0; i < b.i0 + b.rows; i++) for (let j = b.j0; j < b.j0 + b.cols; j++) seen[i * n + j]!++;
