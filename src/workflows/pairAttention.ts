@@ -80,9 +80,7 @@ export function pairAttention(model: TranslationModel, pipeline: TextPipeline, c
 
 /** All attention maps of encoded examples (src: w… </s>, tgt: <s> w… </s>), in inference mode, a chunk at a time. */
 export function attentionOfExamples(model: TranslationModel, examples: readonly Example[]): AttentionMap[][] {
-  const out: AttentionMap[][] = [];
-  for (const maps of attentionByExample(model, examples)) out.push(maps);
-  return out;
+  return [...attentionByExample(model, examples)];
 }
 
 /**

@@ -44,7 +44,7 @@ export function bindGemm(rt: WasmRuntime): Partial<Kernels> {
           const c0 = pc + 4 * (i0 * n + j0);
           return [rows, cols, k, a0, lda, transA ? 1 : 0, b0, ldb, transB ? 1 : 0, c0, n, accumulate ? 1 : 0, wf > 0 ? rt.work(wf * 4) : 0];
         });
-        pool.run("gemm", jobs, (args) => gemm(...args));
+        pool.run("gemm", jobs);
       }
     } finally {
       rt.release();

@@ -45,5 +45,5 @@ export function runSplit(
     call(...args(0, n));
     return;
   }
-  pool.run(fn, pieces.map(([s, c]) => args(s, c)), (a) => call(...a));
+  pool.run(fn, pieces.map(([s, c]) => args(s, c)));
 }

@@ -15,6 +15,7 @@ const fns = exportNames.map((n) => instance.exports[n]);
 const slot = new Int32Array(memory.buffer, slotPtr, 5);
 const next = new Int32Array(memory.buffer, queuePtr, 1);
 const jobArgs = new Float64Array(memory.buffer, queuePtr + 8, maxJobs * maxArgs);
+const args = [];
 
 let seen = 0;
 for (;;) {
@@ -28,10 +29,11 @@ for (;;) {
   const fn = slot[1];
   if (fn < 0) break;
   const call = fns[fn];
-  const argc = slot[2];
+  args.length = slot[2];
   const jobs = slot[4];
   for (let j = Atomics.add(next, 0, 1); j < jobs; j = Atomics.add(next, 0, 1)) {
-    call(...jobArgs.subarray(j * maxArgs, j * maxArgs + argc));
+    for (let i = 0; i < args.length; i++) args[i] = jobArgs[j * maxArgs + i];
+    call(...args);
   }
   Atomics.store(slot, 3, seen);
   Atomics.notify(slot, 3);

@@ -56,10 +56,13 @@ export class ThreadPool {
   private readonly next: Int32Array;
   /** The jobs' arguments: MAX_JOBS rows of MAX_ARGS float64 (exact for every i32 and f32 argument). */
   private readonly jobArgs: Float64Array;
+  /** The module's exports on this thread, which runs its share of the jobs too. */
+  private readonly exports: WasmRuntime["fn"];
 
   constructor(rt: WasmRuntime, threads: number) {
     if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) throw new Error(`threads: expected an integer from 1 to ${MAX_THREADS}, got ${threads}`);
     this.size = threads;
+    this.exports = rt.fn;
     const queuePtr = threads > 1 ? rt.mem.carve(QUEUE_BYTES) : 0;
     this.next = new Int32Array(rt.mem.buffer, queuePtr, threads > 1 ? 1 : 0);
     this.jobArgs = new Float64Array(rt.mem.buffer, queuePtr + 8, threads > 1 ? MAX_JOBS * MAX_ARGS : 0);
@@ -95,10 +98,9 @@ export class ThreadPool {
   /**
    * Run every job (an argument list for export `fn`) once, on this thread and the workers,
    * each taking the next job from the queue until none is left; returns when all are done.
-   * `local` runs a job on this thread. Arguments travel as float64, which holds every i32 and
-   * f32 argument exactly.
+   * Arguments travel to the workers as float64, which holds every i32 and f32 argument exactly.
    */
-  run(fn: ThreadedExport, jobs: readonly (readonly number[])[], local: (args: readonly number[]) => void): void {
+  run(fn: ThreadedExport, jobs: readonly (readonly number[])[]): void {
     if (jobs.length > MAX_JOBS) throw new Error(`ThreadPool.run: at most ${MAX_JOBS} jobs, got ${jobs.length}`);
     const fnIndex = EXPORTS.indexOf(fn);
     const argc = jobs.length > 0 ? jobs[0]!.length : 0;
@@ -119,7 +121,8 @@ export class ThreadPool {
       Atomics.store(slot, 0, ++this.seq[w]!);
       Atomics.notify(slot, 0);
     }
-    for (let j = Atomics.add(next, 0, 1); j < jobs.length; j = Atomics.add(next, 0, 1)) local(jobs[j]!);
+    const call = this.exports[fn]!;
+    for (let j = Atomics.add(next, 0, 1); j < jobs.length; j = Atomics.add(next, 0, 1)) call(...jobs[j]!);
     // Poll while the workers finish their last jobs (sleeping here would add a wake-up to every
     // call); sleep only if that takes longer than WAIT_SPIN_MS.
     const t0 = performance.now();

@@ -51,9 +51,7 @@
 #define MC 128
 /* Columns of C per block: an MC×NC block of C (128 KiB) stays in L2 while the depth blocks run over it.
    A multiple of NR, so only the last block of a row can have a partial panel. */
-#ifndef NC
 #define NC 256
-#endif
 /* Products with at most this many rows take the small-m path. */
 #define SMALL_M 4
 /* Widest tile of the small-m path, in columns (its scratch tile is 4 × WMAX). */
