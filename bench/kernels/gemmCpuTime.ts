@@ -1,5 +1,6 @@
 /**
- * `npx tsx bench/kernels/gemmCpuTime.ts [--rounds R] [--ms T] [--chunk C] [--shapes 64x256x768,...] label=DIR ...`
+ * `npx tsx bench/kernels/gemmCpuTime.ts [--rounds R] [--ms T] [--chunk C] [--shapes 64x256x768,...]
+ *    [--layouts NN,NT,TN] [--variants simd,fma] label=DIR ...`
  *
  * The C gemm of one or more builds of the kernel modules, timed by CPU time
  * (`process.cpuUsage`, user + system of this process) rather than wall clock, for a machine
@@ -8,8 +9,12 @@
  * src/kernels/wasm/build as "current"); every build gets its own instance on its own memory.
  * R rounds (--rounds); in each, the builds alternate chunk by chunk (about C ms of CPU each,
  * --chunk C, order flipping every chunk) for about T ms of CPU per build (--ms T), and a build's
- * value for the round is its median chunk. Prints each round's value and the median over rounds,
- * and checks that every build gives the same bits as the first.
+ * value for the round is its median chunk. Prints each round's value, the median over rounds and
+ * the best chunk (on a shared machine the least disturbed one), and checks that every build gives
+ * the same bits as the first.
+ *
+ * A shape is m×k×n; --layouts limits the layouts timed per shape (each can also carry its own
+ * shape: `--shapes 384x1024x6786:NT,6786x384x1024:TN`), --variants the modules.
  *
  * One thread; operands already in kernel memory; packing included (as bench/run.ts --only matmul).
  */
@@ -47,22 +52,30 @@ const args = process.argv.slice(2);
 let rounds = 5;
 let runMs = 600;
 let chunkMs = 20;
-let shapes: [number, number, number][] = [[64, 256, 768]];
+let shapes: [number, number, number, string?][] = [[64, 256, 768]];
+let layoutNames = ["NN", "NT", "TN"];
+let variants = ["simd", "fma"];
 const dirs: [string, string][] = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i]!;
   if (a === "--rounds") rounds = Number(args[++i]);
   else if (a === "--ms") runMs = Number(args[++i]);
   else if (a === "--chunk") chunkMs = Number(args[++i]);
-  else if (a === "--shapes") shapes = args[++i]!.split(",").map((s) => s.split("x").map(Number) as [number, number, number]);
+  else if (a === "--shapes")
+    shapes = args[++i]!.split(",").map((s) => {
+      const [dims, lay] = s.split(":");
+      const [m, k, n] = dims!.split("x").map(Number) as [number, number, number];
+      return [m, k, n, lay];
+    });
+  else if (a === "--layouts") layoutNames = args[++i]!.split(",");
+  else if (a === "--variants") variants = args[++i]!.split(",");
   else {
     const eq = a.indexOf("=");
     dirs.push(eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, a]);
   }
 }
 if (dirs.length === 0) dirs.push(["current", "src/kernels/wasm/build"]);
-const layouts: [string, boolean, boolean][] = [["NN", false, false], ["NT", false, true], ["TN", true, false]];
-const variants = ["simd", "fma"];
+const allLayouts: [string, boolean, boolean][] = [["NN", false, false], ["NT", false, true], ["TN", true, false]];
 
 function load(label: string, dir: string, variant: string): Build {
   const memory = new wasm.Memory({ initial: 256, maximum: 65536, shared: true });
@@ -126,9 +139,9 @@ const median = (x: number[]) => {
 };
 
 console.log(`node ${process.version}; ${rounds} rounds, each ~${runMs} ms CPU per build in chunks of ~${chunkMs} ms (builds alternate chunk by chunk; round value = median chunk); GFLOP/s by CPU time (user+system)`);
-for (const [m, k, n] of shapes) {
+for (const [m, k, n, only] of shapes) {
   const flop = 2 * m * k * n;
-  for (const [lay, tA, tB] of layouts) {
+  for (const [lay, tA, tB] of allLayouts.filter(([l]) => (only ? l === only : layoutNames.includes(l)))) {
     for (const v of variants) {
       const bs = builds.filter((b) => b.variant === v);
       const runs = bs.map((b) => setup(b, m, k, n, tA, tB));
@@ -144,6 +157,7 @@ for (const [m, k, n] of shapes) {
       const calls = runs.map((r) => callsFor(r.call));
       const chunks = Math.max(1, Math.round(runMs / chunkMs));
       const vals: number[][] = bs.map(() => []);
+      const best: number[] = bs.map(() => 0);
       for (let r = 0; r < rounds; r++) {
         const per: number[][] = bs.map(() => []);
         for (let c = 0; c < chunks; c++) {
@@ -151,11 +165,14 @@ for (const [m, k, n] of shapes) {
           if ((r + c) % 2) order.reverse();
           for (const i of order) per[i]!.push(chunk(runs[i]!.call, calls[i]!, flop));
         }
-        per.forEach((x, i) => vals[i]!.push(median(x)));
+        per.forEach((x, i) => {
+          vals[i]!.push(median(x));
+          best[i] = Math.max(best[i]!, ...x);
+        });
       }
       const meds = vals.map(median);
       const cells = bs.map((b, i) =>
-        `${b.label} ${meds[i]!.toFixed(1)} [${vals[i]!.map((x) => x.toFixed(1)).join(" ")}]${same[i] ? "" : " BITS DIFFER"}`);
+        `${b.label} ${meds[i]!.toFixed(1)} [${vals[i]!.map((x) => x.toFixed(1)).join(" ")}] best ${best[i]!.toFixed(1)}${same[i] ? "" : " BITS DIFFER"}`);
       const ratio = bs.length > 1 ? `  ratio ${bs.slice(1).map((_, i) => (meds[i + 1]! / meds[0]!).toFixed(3)).join(" ")}` : "";
       console.log(`${m}×${k}×${n} ${lay} ${v === "simd" ? "wasm    " : "wasm-fma"}  ${cells.join("  |  ")}${ratio}`);
     }

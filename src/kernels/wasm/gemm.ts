@@ -1,7 +1,7 @@
 import { matmul as jsMatmul } from "../js/matmul.js";
 import type { Kernels } from "../types.js";
 import type { WasmRuntime } from "./runtime.js";
-import { planGemmSplit, THREAD_MIN_FLOPS } from "./gemmSplit.js";
+import { planGemmSplit, planPackSplit, SHARED_PACK_MIN_FLOPS, THREAD_MIN_FLOPS } from "./gemmSplit.js";
 import { poolFor } from "./threads.js";
 
 /**
@@ -12,10 +12,19 @@ import { poolFor } from "./threads.js";
  *
  * Operands in kernel memory are passed by address; others are copied through scratch by the
  * runtime. The kernel's packing scratch comes from `rt.work`.
+ *
+ * On threads, a product is cut into blocks of C (gemmSplit.ts). Large ones run in two phases:
+ * the threads first pack both operands whole, each a share (gemm_pack), then compute the blocks
+ * from the packed operands (gemm_block), so no operand is packed once per block. Smaller ones
+ * give each block its own gemm call, which packs what it needs.
  */
+/** Products with at most this many rows take the gemm's small-m path (c/gemm.c SMALL_M), which packs no A. */
+const SMALL_M = 4;
+
 export function bindGemm(rt: WasmRuntime): Partial<Kernels> {
   const gemm = rt.fn["gemm"]!;
   const workFloats = rt.fn["gemm_work_floats"]!;
+  const packedFloats = rt.fn["gemm_packed_floats"]!;
   const matmul: Kernels["matmul"] = (a, aOff, b, bOff, c, cOff, m, n, k, transA, transB, accumulate) => {
     if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) {
       jsMatmul(a, aOff, b, bOff, c, cOff, m, n, k, transA, transB, accumulate);
@@ -35,8 +44,17 @@ export function bindGemm(rt: WasmRuntime): Partial<Kernels> {
         const wf = workFloats(m, n, k) as number;
         const pw = wf > 0 ? rt.work(wf * 4) : 0;
         gemm(m, n, k, pa, lda, transA ? 1 : 0, pb, ldb, transB ? 1 : 0, pc, n, accumulate ? 1 : 0, pw);
+      } else if (m > SMALL_M && 2 * m * n * k >= SHARED_PACK_MIN_FLOPS) {
+        const ta = transA ? 1 : 0;
+        const tb = transB ? 1 : 0;
+        const ppa = rt.work((packedFloats(0, m, k) as number) * 4);
+        const ppb = rt.work((packedFloats(1, n, k) as number) * 4);
+        const packs = planPackSplit(m, n, pool.size).map(({ operand, start, count }) =>
+          operand === 0 ? [0, start, count, m, k, pa, lda, ta, ppa] : [1, start, count, n, k, pb, ldb, tb, ppb]);
+        pool.run("gemm_pack", packs);
+        pool.run("gemm_block", blocks.map(({ i0, rows, j0, cols }) => [i0, rows, j0, cols, m, n, k, ppa, ppb, pc, n, accumulate ? 1 : 0]));
       } else {
-        // One block of whole rows or columns per thread, each with its own packing scratch.
+        // One gemm call per block, each with its own packing scratch.
         const jobs = blocks.map(({ i0, rows, j0, cols }) => {
           const wf = workFloats(rows, cols, k) as number;
           const a0 = pa + 4 * i0 * (transA ? 1 : lda);

@@ -23,6 +23,43 @@ const BLOCK_FLOPS = 1 << 25;
 /** Most blocks of one product. */
 export const MAX_BLOCKS = 64;
 
+/**
+ * Products of at least this many FLOP run in two phases on threads: pack both operands whole,
+ * then compute the blocks from them (gemm.ts). Below it, each block packs its own operands: the
+ * extra hand-off would cost more than the packing saved.
+ */
+export const SHARED_PACK_MIN_FLOPS = 1 << 26;
+/** Pieces per thread of the packing phase. */
+const PACK_PIECES_PER_THREAD = 2;
+/** Packed panels are this many rows of op(A) / columns of op(B) (gemm.c MR, NR). */
+const PANEL_ROWS = 4;
+const PANEL_COLS = 8;
+
+export interface PackPiece {
+  /** 0: rows of op(A); 1: columns of op(B). */
+  operand: 0 | 1;
+  start: number;
+  count: number;
+}
+
+/** The packing phase of an m×n product: each operand cut into near-equal runs of whole panels, PACK_PIECES_PER_THREAD per thread between them. */
+export function planPackSplit(m: number, n: number, threads: number): PackPiece[] {
+  const pieces: PackPiece[] = [];
+  const total = m + n;
+  const want = Math.max(2, threads * PACK_PIECES_PER_THREAD);
+  for (const [operand, extent, align] of [[0, m, PANEL_ROWS], [1, n, PANEL_COLS]] as const) {
+    const units = Math.ceil(extent / align);
+    const parts = Math.max(1, Math.min(units, Math.round((want * extent) / total)));
+    let start = 0;
+    for (let t = 0; t < parts; t++) {
+      const end = t === parts - 1 ? extent : Math.min(extent, Math.round(((t + 1) * units) / parts) * align);
+      if (end > start) pieces.push({ operand, start, count: end - start });
+      start = end;
+    }
+  }
+  return pieces;
+}
+
 export interface GemmBlock {
   /** First row and row count of the block. */
   i0: number;

@@ -1,12 +1,13 @@
 /**
  * Kernel threads: a product split over 1, 2 or 3 threads gives the same bits (blocks of whole
  * columns or rows, never the reduction), for every layout, with operands in kernel memory or on
- * the JS heap; the split plan covers the output exactly once. The same for the kernels split by
+ * the JS heap, whether each block packs its own operands or the threads pack them whole first
+ * (large products); the split plans cover the output, and each operand, exactly once. The same for the kernels split by
  * element or row ranges (Adam, scaling, cross-entropy and its backward).
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { setThreadCount, threadCount } from "../../../src/kernels/index.js";
-import { BLOCKS_PER_THREAD, MAX_BLOCKS, planGemmSplit, THREAD_MIN_FLOPS } from "../../../src/kernels/wasm/gemmSplit.js";
+import { BLOCKS_PER_THREAD, MAX_BLOCKS, planGemmSplit, planPackSplit, SHARED_PACK_MIN_FLOPS, THREAD_MIN_FLOPS } from "../../../src/kernels/wasm/gemmSplit.js";
 import { planRangeSplit } from "../../../src/kernels/wasm/rangeSplit.js";
 import { Arena, fastKernelSets, inKernelMemory } from "../sets.js";
 import { randomArray, seeded } from "../helpers.js";
@@ -43,8 +44,34 @@ describe("gemm split plan", () => {
   }
 });
 
+describe("gemm packing plan", () => {
+  for (const [m, n] of [[5, 8], [133, 530], [640, 6786], [6786, 1024], [9, 700], [4, 100003]] as const) {
+    for (const threads of [2, 3, 4]) {
+      it(`${m}×${n} over ${threads} threads packs every row of op(A) and column of op(B) once, in whole panels`, () => {
+        const pieces = planPackSplit(m, n, threads);
+        const rows = new Uint8Array(m);
+        const cols = new Uint8Array(n);
+        for (const { operand, start, count } of pieces) {
+          expect(start % (operand === 0 ? 4 : 8)).toBe(0);
+          expect(count).toBeGreaterThan(0);
+          const seen = operand === 0 ? rows : cols;
+          for (let i = start; i < start + count; i++) seen[i]!++;
+        }
+        expect(rows.every((v) => v === 1)).toBe(true);
+        expect(cols.every((v) => v === 1)).toBe(true);
+        // Shares for every thread when the operands have panels enough.
+        if (Math.ceil(m / 4) + Math.ceil(n / 8) >= 2 * threads) expect(pieces.length).toBeGreaterThanOrEqual(threads);
+      });
+    }
+  }
+});
+
 describe("threaded matmul", () => {
-  const shapes: [number, number, number][] = [[96, 300, 200], [5, 2000, 300], [400, 9, 700], [1, 9000, 300], [37, 531, 123]];
+  // The last two are at least SHARED_PACK_MIN_FLOPS: on threads, packed whole first, then computed in blocks.
+  const shapes: [number, number, number][] = [[96, 300, 200], [5, 2000, 300], [400, 9, 700], [1, 9000, 300], [37, 531, 123], [133, 530, 500], [9, 700, 5400]];
+  it("includes products large enough for the two-phase path", () => {
+    expect(shapes.filter(([m, n, k]) => 2 * m * n * k >= SHARED_PACK_MIN_FLOPS)).toHaveLength(2);
+  });
   for (const set of fastKernelSets()) {
     for (const [m, n, k] of shapes) {
       it(`${set.name}: ${m}×${k}×${n} gives the same bits on 1, 2 and 3 threads (all layouts, accumulate, in or out of kernel memory)`, () => {

@@ -20,15 +20,19 @@
  * zero-padded operands into a scratch tile: padding lanes and rows are separate sums that are
  * dropped, so they cannot touch the real ones.
  *
- * Two paths, chosen by shape for speed only (they give the same bits):
- *  - packed (the GotoBLAS scheme), m > SMALL_M: C is done in blocks of MC rows × NC columns,
- *    each through the whole depth before the next, so the block (128 KiB) stays in L2 between
- *    depth blocks. For each depth block of KC, op(A)'s rows of the block are copied into panels
- *    of MR rows (MC·KC floats, in L2); then for each panel of NR columns, op(B) is copied into a
- *    KC×NR panel (in L1) and an MR×NR register tile runs down the rows with unit-stride loads
- *    only. Packing absorbs the layout: NN, NT, TN and TT all run the same inner loop. (Running
- *    each depth block over all of C's columns first, as before, made a wide C, e.g. the
- *    [rows, vocabulary] logits, come back from memory once per depth block: 0.85× on that shape.)
+ * Three paths, chosen by shape for speed only (they give the same bits):
+ *  - whole packed operands (the GotoBLAS scheme), for products larger than one MC×NC block of
+ *    C: op(A) is copied once into panels of MR rows and op(B) into panels of NR columns, depth
+ *    block by depth block (KC), so every panel is packed once per product whatever the number
+ *    of blocks of C (or threads: gemm_pack and gemm_block split the two phases). Then C is done
+ *    in blocks of MC rows × NC columns, each through the whole depth before the next, so the
+ *    block (128 KiB) stays in L2 between depth blocks; an MR×NR register tile runs down the
+ *    rows of a block with unit-stride loads only. Packing absorbs the layout: NN, NT, TN and
+ *    TT all run the same inner loop. (Packing op(B) panel by panel for each block of rows, as
+ *    before, packed it m/MC times: 0.85–0.9× on the output layer's products, and on threads
+ *    each block of C packed its operands again.)
+ *  - one block (m ≤ MC, n ≤ NC, m > SMALL_M): op(A) is packed per depth block and each B panel
+ *    just before the tiles that use it, into a panel that stays in L1.
  *  - small m (a few rows, e.g. one decoder step), m ≤ SMALL_M: packing A and padding it to MR
  *    rows would waste most of the work, so the rows of A are read in place and the tile is as
  *    wide as the registers allow for that many rows (1×32, 2×16, 3×16, 4×8). Row-major B is read
@@ -207,31 +211,83 @@ static void tile_packed(int rows, int cols, int kc, const float* pa, const float
   if (cols < NR) edge_out(t, NR, c, ldc, rows, cols);
 }
 
-static void gemm_packed(int m, int n, int k, const float* A, int lda, int transA, const float* B, int ldb,
-                        int transB, float* C, int ldc, int accumulate, float* work) {
-  float* pa = work;
-  float* pb = work + MC * MIN(k, KC);
-  for (int i0 = 0; i0 < m; i0 += MC) {
-    const int mc = MIN(MC, m - i0);
-    for (int j0 = 0; j0 < n; j0 += NC) {
-      const int nc = MIN(NC, n - j0);
-      /* The whole depth for this MC×NC block of C before moving on, so the block stays in L2
-         between depth blocks instead of being fetched from memory again for each. */
+INLINE int round_up(int x, int r) { return (x + r - 1) / r * r; }
+
+/*
+ * Whole packed operands, for products larger than one block: every panel of op(A) and op(B) is
+ * packed once per product and read from there by every block of C (and every thread), instead
+ * of once per block. Depth block p0 (a multiple of KC, kc = min(KC, k − p0) deep) holds the
+ * MR-row panels of op(A) at pa + p0·m' + i·kc (i a multiple of MR, m' = m rounded up to MR) and
+ * the NR-column panels of op(B) at pb + p0·n' + j·kc (n' = n rounded up to NR).
+ */
+static void pack_a_rows(int i0, int rows, int m, int k, const float* A, int lda, int transA, float* pa) {
+  const int mp = round_up(m, MR);
+  for (int p0 = 0; p0 < k; p0 += KC) {
+    const int kc = MIN(KC, k - p0);
+    for (int i = i0; i < i0 + rows; i += MR)
+      pack_a(MIN(MR, m - i), kc, transA ? A + p0 * lda + i : A + i * lda + p0, lda, transA, pa + p0 * mp + i * kc);
+  }
+}
+static void pack_b_cols(int j0, int cols, int n, int k, const float* B, int ldb, int transB, float* pb) {
+  const int np = round_up(n, NR);
+  for (int p0 = 0; p0 < k; p0 += KC) {
+    const int kc = MIN(KC, k - p0);
+    for (int j = j0; j < j0 + cols; j += NR)
+      pack_b(NR, MIN(NR, n - j), kc, transB ? B + j * ldb + p0 : B + p0 * ldb + j, ldb, transB, pb + p0 * np + j * kc);
+  }
+}
+
+/*
+ * Rows i0..i0+rows−1 × columns j0..j0+cols−1 of C (i0 a multiple of MR, j0 of NR) from whole
+ * packed operands. C is done in blocks of MC rows × NC columns, each through the whole depth
+ * before the next, so the block (128 KiB) stays in L2 between depth blocks. (Running each depth
+ * block over all of C's columns first made a wide C, e.g. the [rows, vocabulary] logits, come
+ * back from memory once per depth block: 0.85× on that shape.)
+ */
+static void gemm_blocks(int i0, int rows, int j0, int cols, int m, int n, int k, const float* pa, const float* pb,
+                        float* C, int ldc, int accumulate) {
+  const int mp = round_up(m, MR), np = round_up(n, NR);
+  for (int ib = i0; ib < i0 + rows; ib += MC) {
+    const int ie = MIN(ib + MC, i0 + rows);
+    for (int jb = j0; jb < j0 + cols; jb += NC) {
+      const int je = MIN(jb + NC, j0 + cols);
       for (int p0 = 0; p0 < k; p0 += KC) {
         const int kc = MIN(KC, k - p0);
         const int load = accumulate || p0 > 0;
-        for (int i = 0; i < mc; i += MR)
-          pack_a(MIN(MR, mc - i), kc, transA ? A + p0 * lda + i0 + i : A + (i0 + i) * lda + p0, lda, transA, pa + i * kc);
-        for (int j = j0; j < j0 + nc; j += NR) {
-          const int cols = MIN(NR, j0 + nc - j);
-          pack_b(NR, cols, kc, transB ? B + j * ldb + p0 : B + p0 * ldb + j, ldb, transB, pb);
-          int i = 0;
-          if (cols == NR)
-            for (; i + MR <= mc; i += MR) tile(MR, NR / 4, kc, pa + i * kc, 1, MR, pb, NR, C + (i0 + i) * ldc + j, ldc, load);
-          for (; i < mc; i += MR)
-            tile_packed(MIN(MR, mc - i), cols, kc, pa + i * kc, pb, C + (i0 + i) * ldc + j, ldc, load);
+        const float* ap = pa + p0 * mp;
+        const float* bp = pb + p0 * np;
+        for (int j = jb; j < je; j += NR) {
+          const int cw = MIN(NR, je - j);
+          int i = ib;
+          if (cw == NR)
+            for (; i + MR <= ie; i += MR) tile(MR, NR / 4, kc, ap + i * kc, 1, MR, bp + j * kc, NR, C + i * ldc + j, ldc, load);
+          for (; i < ie; i += MR) tile_packed(MIN(MR, ie - i), cw, kc, ap + i * kc, bp + j * kc, C + i * ldc + j, ldc, load);
         }
       }
+    }
+  }
+}
+
+/*
+ * The packed path for a product that fits one block (m ≤ MC, n ≤ NC): op(A) is packed once per
+ * depth block and each B panel just before the tiles that use it, into a panel that stays in L1.
+ */
+static void gemm_one_block(int m, int n, int k, const float* A, int lda, int transA, const float* B, int ldb,
+                           int transB, float* C, int ldc, int accumulate, float* work) {
+  float* pa = work;
+  float* pb = work + MC * MIN(k, KC);
+  for (int p0 = 0; p0 < k; p0 += KC) {
+    const int kc = MIN(KC, k - p0);
+    const int load = accumulate || p0 > 0;
+    for (int i = 0; i < m; i += MR)
+      pack_a(MIN(MR, m - i), kc, transA ? A + p0 * lda + i : A + i * lda + p0, lda, transA, pa + i * kc);
+    for (int j = 0; j < n; j += NR) {
+      const int cols = MIN(NR, n - j);
+      pack_b(NR, cols, kc, transB ? B + j * ldb + p0 : B + p0 * ldb + j, ldb, transB, pb);
+      int i = 0;
+      if (cols == NR)
+        for (; i + MR <= m; i += MR) tile(MR, NR / 4, kc, pa + i * kc, 1, MR, pb, NR, C + i * ldc + j, ldc, load);
+      for (; i < m; i += MR) tile_packed(MIN(MR, m - i), cols, kc, pa + i * kc, pb, C + i * ldc + j, ldc, load);
     }
   }
 }
@@ -289,10 +345,14 @@ static void gemm_small(int m, int n, int k, const float* A, int lda, int transA,
   }
 }
 
+/* Products that take the whole-packed-operands path (more than one MC×NC block of C). */
+INLINE int packs_whole(int m, int n) { return m > MC || n > NC; }
+
 /* Floats of scratch `gemm` needs for this shape (pass a 16-byte aligned pointer to at least that many). */
 EXPORT(gemm_work_floats) int gemm_work_floats(int m, int n, int k) {
   if (m <= 0 || n <= 0 || k <= 0) return 0;
   if (m <= SMALL_M) return MIN(k, KC) * WMAX;
+  if (packs_whole(m, n)) return (round_up(m, MR) + round_up(n, NR)) * k;
   return (MC + NR) * MIN(k, KC);
 }
 
@@ -306,6 +366,39 @@ void gemm(int m, int n, int k, const float* A, int lda, int transA, const float*
         for (int j = 0; j < n; j++) C[i * ldc + j] = 0.0f;
     return;
   }
-  if (m <= SMALL_M) gemm_small(m, n, k, A, lda, transA, B, ldb, transB, C, ldc, accumulate, work);
-  else gemm_packed(m, n, k, A, lda, transA, B, ldb, transB, C, ldc, accumulate, work);
+  if (m <= SMALL_M) {
+    gemm_small(m, n, k, A, lda, transA, B, ldb, transB, C, ldc, accumulate, work);
+  } else if (packs_whole(m, n)) {
+    float* pa = work;
+    float* pb = work + round_up(m, MR) * k;
+    pack_a_rows(0, m, m, k, A, lda, transA, pa);
+    pack_b_cols(0, n, n, k, B, ldb, transB, pb);
+    gemm_blocks(0, m, 0, n, m, n, k, pa, pb, C, ldc, accumulate);
+  } else {
+    gemm_one_block(m, n, k, A, lda, transA, B, ldb, transB, C, ldc, accumulate, work);
+  }
+}
+
+/*
+ * The same product in two phases, for threads: gemm_pack packs part of one operand into whole
+ * packed operands (above), then gemm_block computes one block of C from them. Each thread packs
+ * and computes its own share, so no operand is packed more than once.
+ *   gemm_pack(0, i0, rows, m, k, A, lda, transA, pa): rows i0..i0+rows−1 of op(A) (i0 a multiple of 4)
+ *   gemm_pack(1, j0, cols, n, k, B, ldb, transB, pb): columns j0..j0+cols−1 of op(B) (j0 a multiple of 8)
+ * pa needs gemm_packed_floats(0, m, k) floats and pb gemm_packed_floats(1, n, k), 16-byte aligned.
+ */
+EXPORT(gemm_packed_floats) int gemm_packed_floats(int operand, int extent, int k) {
+  return round_up(extent, operand ? NR : MR) * k;
+}
+EXPORT(gemm_pack)
+void gemm_pack(int operand, int start, int count, int extent, int k, const float* X, int ldx, int trans, float* packed) {
+  if (operand) pack_b_cols(start, count, extent, k, X, ldx, trans, packed);
+  else pack_a_rows(start, count, extent, k, X, ldx, trans, packed);
+}
+/* Rows i0..i0+rows−1 × columns j0..j0+cols−1 of C (i0 a multiple of 4, j0 of 8; C(i, j) at C[i·ldc + j]). */
+EXPORT(gemm_block)
+void gemm_block(int i0, int rows, int j0, int cols, int m, int n, int k, const float* pa, const float* pb, float* C,
+                int ldc, int accumulate) {
+  if (rows <= 0 || cols <= 0) return;
+  gemm_blocks(i0, rows, j0, cols, m, n, k, pa, pb, C, ldc, accumulate);
 }
