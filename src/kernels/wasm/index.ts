@@ -15,6 +15,7 @@ import { bindWindow } from "./window.js";
 import { bindEntmax } from "./entmax.js";
 import { bindPerformer } from "./performer.js";
 import { bindCopyMixture } from "./copyMixture.js";
+import { bindFill } from "./fill.js";
 
 export type { WasmVariant } from "./runtime.js";
 
@@ -26,7 +27,7 @@ export type { WasmVariant } from "./runtime.js";
 export type KernelBinding = (rt: WasmRuntime) => Partial<Kernels>;
 
 /** Every family of WebAssembly kernels, in the order they are layered over the JS kernels. */
-const bindings: KernelBinding[] = [bindGemm, bindSoftmax, bindRnn, bindCrossEntropy, bindOptim, bindNorm, bindEnergies, bindElementwise, bindRandom, bindLayout, bindWindow, bindEntmax, bindPerformer, bindCopyMixture];
+const bindings: KernelBinding[] = [bindGemm, bindSoftmax, bindRnn, bindCrossEntropy, bindOptim, bindNorm, bindEnergies, bindElementwise, bindRandom, bindLayout, bindWindow, bindEntmax, bindPerformer, bindCopyMixture, bindFill];
 
 /** Kernel-set names by module variant. */
 export const WASM_SET_NAMES: Record<WasmVariant, string> = { simd: "wasm", fma: "wasm-fma" };

@@ -19,7 +19,7 @@ import type { WasmRuntime } from "./runtime.js";
  * machine. Callers only split calls large enough to pay for the hand-off.
  */
 /** The exports a worker may run, by index. */
-const EXPORTS = ["gemm", "gemm_pack", "gemm_block", "adam_step", "scale_in_place", "cross_entropy_rows", "cross_entropy_backward_rows"] as const;
+const EXPORTS = ["gemm", "gemm_pack", "gemm_block", "adam_step", "scale_in_place", "cross_entropy_rows", "cross_entropy_backward_rows", "fill_bytes"] as const;
 export type ThreadedExport = (typeof EXPORTS)[number];
 const MAX_ARGS = 16;
 /** Most threads a pool may have. */

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { setThreadCount, threadCount } from "../../../src/kernels/index.js";
 import { BLOCKS_PER_THREAD, MAX_BLOCKS, planGemmSplit, planPackSplit, SHARED_PACK_MIN_FLOPS, THREAD_MIN_FLOPS } from "../../../src/kernels/wasm/gemmSplit.js";
 import { planRangeSplit } from "../../../src/kernels/wasm/rangeSplit.js";
+import { zeroFloats } from "../../../src/tensor/storage.js";
 import { Arena, fastKernelSets, inKernelMemory } from "../sets.js";
 import { randomArray, seeded } from "../helpers.js";
 
@@ -181,6 +182,26 @@ describe("kernels split by ranges", () => {
           }
         }
       }
+    });
+  }
+});
+
+describe("threaded fill", () => {
+  // zeroFloats on kernel memory goes through the bound fill: ranges of bytes on the threads for large fills.
+  for (const floats of [(1 << 19) + 3, 7_000_001, 1000]) {
+    it(`zeroes exactly ${floats} floats of kernel memory on 1, 2 and 3 threads`, () => {
+      fastKernelSets(); // binds the WebAssembly fill
+      const arena = new Arena();
+      arena.run(() => {
+        const block = inKernelMemory(arena, new Float32Array(floats + 8));
+        for (const threads of [1, 2, 3]) {
+          setThreadCount(threads);
+          block.fill(NaN);
+          zeroFloats(block.subarray(4, 4 + floats));
+          expect(block.subarray(4, 4 + floats).every((v) => Object.is(v, 0)), `threads ${threads}`).toBe(true);
+          expect([...block.subarray(0, 4), ...block.subarray(4 + floats)].every(Number.isNaN), `threads ${threads}: outside untouched`).toBe(true);
+        }
+      });
     });
   }
 });
