@@ -24,7 +24,7 @@ export function dropout(x: Tensor, p: number, rng: Rng, training: boolean): Tens
   rng.getWords(stateWords);
   K.dropoutMask(stateWords, dropped, n, p);
   rng.setWords(stateWords);
-  const out = Tensor.zeros(x.shape);
+  const out = Tensor.empty(x.shape); // every element written: kept ones scaled, dropped ones 0
   K.maskedFill(x.data, 0, dropped, 0, out.data, 0, n, scale, 0);
   return record(out, [x], (g) => {
     K.maskedAccumulate(g, 0, dropped, 0, gradSink(x)!, 0, n, scale);

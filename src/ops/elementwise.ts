@@ -12,7 +12,7 @@ import { broadcastIndex, broadcastPlan, broadcastShapes } from "./broadcast.js";
  */
 function binary(kind: BinaryOpKind, a: Tensor, b: Tensor): Tensor {
   const outShape = broadcastShapes(kind, a.shape, b.shape);
-  const out = Tensor.zeros(outShape);
+  const out = Tensor.empty(outShape); // every element written below
   const plan = broadcastPlan(a.shape, b.shape, outShape);
   if (!plan) return binaryGeneral(kind, a, b, out);
   const { rows, cols, a: la, b: lb } = plan;
@@ -84,7 +84,7 @@ export const div = (a: Tensor, b: Tensor): Tensor => binary("div", a, b);
 
 /** x * scale + shift, elementwise with scalars. */
 export function affine(x: Tensor, scale: number, shift: number): Tensor {
-  const out = Tensor.zeros(x.shape);
+  const out = Tensor.empty(x.shape); // the kernel writes every element
   const K = kernels();
   K.affine(x.data, 0, out.data, 0, x.size, scale, shift);
   return record(out, [x], (g) => {

@@ -14,7 +14,7 @@ export function layerNorm(x: Tensor, weight: Tensor, bias: Tensor, eps = 1e-5): 
   const D = x.shape[x.ndim - 1]!;
   if (weight.size !== D || bias.size !== D) throw shapeError("layerNorm", `weight and bias must have ${D} elements`, x.shape, weight.shape, bias.shape);
   const rows = D === 0 ? 0 : x.size / D;
-  const out = Tensor.zeros(x.shape);
+  const out = Tensor.empty(x.shape); // every row normalised by the kernel
   const mean = allocFloat(rows);
   const rstd = allocFloat(rows);
   kernels().layerNormForward(x.data, weight.data, bias.data, out.data, mean, rstd, rows, D, eps);

@@ -59,7 +59,7 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   }
   if (k !== kb) throw shapeError(op, `inner dimensions differ (${k} vs ${kb})`, a.shape, b.shape);
 
-  const out = Tensor.zeros(outShape);
+  const out = Tensor.empty(outShape); // written whole by the products (accumulate off)
   const K = kernels();
   const aStride = m * k;
   const bStride = bBatched ? k * n : 0;

@@ -1,6 +1,6 @@
 import { gradSink, record } from "../autograd/tape.js";
 import { kernels } from "../kernels/index.js";
-import { allocFloat } from "../tensor/dtype.js";
+import { allocFloat, allocFloatUninit } from "../tensor/dtype.js";
 import { shapeError } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { checkTargets, type CrossEntropyOptions, resolveLossOptions, sumRows } from "./crossEntropy.js";
@@ -51,7 +51,7 @@ export function outputLayerLoss(
 
   const K = kernels();
   // logits [M, V] = b (broadcast) + x · Wᵀ
-  const logits = allocFloat(M * V);
+  const logits = allocFloatUninit(M * V); // the bias rows or the product write all of it
   if (bias) for (let r = 0; r < M; r++) logits.set(bias.data, r * V);
   if (M > 0) K.matmul(x.data, 0, weight.data, 0, logits, 0, M, V, D, false, true, bias !== null);
   const lse = allocFloat(M);

@@ -27,7 +27,7 @@ export function transpose(x: Tensor): Tensor {
   const r = x.shape[x.ndim - 2]!;
   const c = x.shape[x.ndim - 1]!;
   const batch = x.size / (r * c || 1);
-  const out = Tensor.zeros([...x.shape.slice(0, -2), c, r]);
+  const out = Tensor.empty([...x.shape.slice(0, -2), c, r]); // a permutation: every element written
   const K = kernels();
   K.transposeBatched(x.data, 0, out.data, 0, batch, r, c, false);
   // The gradient is the transpose back: g is [batch, c, r].
@@ -81,7 +81,7 @@ export function slice(x: Tensor, axis: number, start: number, end: number): Tens
   }
   const [outer, , inner] = splitAtAxis(x.shape, ax);
   const outShape = x.shape.map((d, i) => (i === ax ? end - start : d));
-  const out = Tensor.zeros(outShape);
+  const out = Tensor.empty(outShape); // one copy per outer index covers it
   const w = (end - start) * inner;
   const rowIn = dim * inner;
   const X = x.data;

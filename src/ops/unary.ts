@@ -8,7 +8,7 @@ import { Tensor } from "../tensor/tensor.js";
  * is cheaper (exp, tanh, sigmoid) and the input otherwise.
  */
 function unary(op: UnaryOpKind, x: Tensor): Tensor {
-  const out = Tensor.zeros(x.shape);
+  const out = Tensor.empty(x.shape); // the kernel writes every element
   const K = kernels();
   K.unaryForward(op, x.data, 0, out.data, 0, x.size);
   return record(out, [x], (g) => {

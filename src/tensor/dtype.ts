@@ -19,6 +19,16 @@ export function allocFloat(n: number): FloatArray {
   return arena ? arena.floats(n) : new Float32Array(n);
 }
 
+/**
+ * A float array of the current dtype whose contents are unspecified (NaN under
+ * ATTN_ARENA_POISON=1), for an output its kernel writes in full. Zero-filled off the arena.
+ */
+export function allocFloatUninit(n: number): FloatArray {
+  if (useFloat64) return new Float64Array(n);
+  const arena = activeArena();
+  return arena ? arena.uninitFloats(n) : new Float32Array(n);
+}
+
 /** Copy numbers into a new array of the current dtype (from the active arena, like allocFloat). */
 export function floatFrom(values: ArrayLike<number>): FloatArray {
   if (useFloat64) return Float64Array.from(values);

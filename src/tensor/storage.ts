@@ -180,6 +180,11 @@ export class BumpRegion {
     return this.mem.floats(ptr, n);
   }
 
+  /** A view of `n` floats at `ptr` (a block this region handed out), as they are. */
+  viewAt(ptr: number, n: number): Float32Array {
+    return this.mem.floats(ptr, n);
+  }
+
   /** True if `a` is a view on this region's memory. */
   owns(a: ArrayBufferView): boolean {
     return this.mem.owns(a);
@@ -344,6 +349,18 @@ export class Arena {
     const reuse = this.freeBlocks.get(alignUp(Math.max(n * 4, 1)))?.pop();
     if (reuse !== undefined) return this.region.floatsAt(reuse, n);
     return this.region.floats(n);
+  }
+
+  /**
+   * `n` floats whose contents are unspecified, for an output its kernel writes whole: zeroing
+   * it first would be a wasted pass over memory (a few % of a step). With ATTN_ARENA_POISON=1
+   * they are NaN, so an element a kernel fails to write shows up in every test.
+   */
+  uninitFloats(n: number): Float32Array {
+    const bytes = Math.max(n * 4, 1);
+    const ptr = this.freeBlocks.get(alignUp(bytes))?.pop() ?? this.region.allocBytes(bytes);
+    if (poisonArenas) this.region.poison(ptr, alignUp(bytes));
+    return this.region.viewAt(ptr, n);
   }
 
   /** Byte address of `bytes` uninitialised bytes (kernel scratch, masks, ids). */

@@ -1,4 +1,4 @@
-import { allocFloat, floatFrom, type FloatArray } from "./dtype.js";
+import { allocFloat, allocFloatUninit, floatFrom, type FloatArray } from "./dtype.js";
 import { allocPersistent, isPersistent, zeroFloats } from "./storage.js";
 import { checkShape, shapeError, shapeSize, shapeStr, type Shape } from "./shape.js";
 
@@ -42,6 +42,15 @@ export class Tensor {
   static zeros(shape: Shape, requiresGrad = false): Tensor {
     checkShape("Tensor", shape);
     return new Tensor(allocFloat(shapeSize(shape)), shape, requiresGrad);
+  }
+
+  /**
+   * A tensor whose values are unspecified until written (NaN in the test suite), for an op's
+   * output that its kernel writes in full: skips zeroing memory that is overwritten anyway.
+   */
+  static empty(shape: Shape, requiresGrad = false): Tensor {
+    checkShape("Tensor", shape);
+    return new Tensor(allocFloatUninit(shapeSize(shape)), shape, requiresGrad);
   }
 
   static full(shape: Shape, value: number, requiresGrad = false): Tensor {

@@ -63,6 +63,30 @@ describe("kernel memory storage", () => {
     expect(t.data.every((v) => Number.isNaN(v))).toBe(true);
   });
 
+  it("Tensor.empty is NaN under poison (fresh, reused or freed memory alike), zeros off the arena, and does not overlap live tensors", () => {
+    const arena = new Arena();
+    arena.run(() => {
+      const live = Tensor.full([1000], 3);
+      const fresh = Tensor.empty([10, 100]);
+      expect(inKernelMemory(fresh.data)).toBe(true);
+      expect(fresh.data.every(Number.isNaN)).toBe(true);
+      fresh.data.fill(1);
+      releaseFloat(fresh.data);
+      const reused = Tensor.empty([1000]); // the freed block, same size
+      expect(reused.data.byteOffset).toBe(fresh.data.byteOffset);
+      expect(reused.data.every(Number.isNaN)).toBe(true);
+      expect(live.data.every((v) => v === 3)).toBe(true);
+    });
+    arena.reset();
+    const again = arena.run(() => Tensor.empty([500]));
+    expect(again.data.every(Number.isNaN)).toBe(true);
+    const outside = Tensor.empty([5]);
+    expect(inKernelMemory(outside.data)).toBe(false);
+    expect(Array.from(outside.data)).toEqual([0, 0, 0, 0, 0]);
+    const f64 = arena.run(() => withFloat64(() => Tensor.empty([3])));
+    expect(f64.data).toBeInstanceOf(Float64Array);
+  });
+
   it("mark/rewind releases only what came after the mark; scoped nests inside an active arena", () => {
     const arena = new Arena();
     arena.run(() => {
