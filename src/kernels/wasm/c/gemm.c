@@ -22,9 +22,10 @@
  *
  * Three paths, chosen by shape for speed only (they give the same bits):
  *  - whole packed operands (the GotoBLAS scheme), for products larger than one MC×NC block of
- *    C: op(A) is copied once into panels of MR rows and op(B) into panels of NR columns, depth
- *    block by depth block (KC), so every panel is packed once per product whatever the number
- *    of blocks of C (or threads: gemm_pack and gemm_block split the two phases). Then C is done
+ *    C: op(A) is copied into panels of MR rows and op(B) into panels of NR columns, depth block
+ *    by depth block (KC), so every panel is packed once per product whatever the number of
+ *    blocks of C. On one thread op(B) is packed whole and op(A) one block of MC rows at a time;
+ *    on threads both are packed whole first, shared by all blocks (gemm_pack, gemm_block). Then C is done
  *    in blocks of MC rows × NC columns, each through the whole depth before the next, so the
  *    block (128 KiB) stays in L2 between depth blocks; an MR×NR register tile runs down the
  *    rows of a block with unit-stride loads only. Packing absorbs the layout: NN, NT, TN and
@@ -352,7 +353,7 @@ INLINE int packs_whole(int m, int n) { return m > MC || n > NC; }
 EXPORT(gemm_work_floats) int gemm_work_floats(int m, int n, int k) {
   if (m <= 0 || n <= 0 || k <= 0) return 0;
   if (m <= SMALL_M) return MIN(k, KC) * WMAX;
-  if (packs_whole(m, n)) return (round_up(m, MR) + round_up(n, NR)) * k;
+  if (packs_whole(m, n)) return (round_up(MIN(m, MC), MR) + round_up(n, NR)) * k;
   return (MC + NR) * MIN(k, KC);
 }
 
@@ -369,11 +370,16 @@ void gemm(int m, int n, int k, const float* A, int lda, int transA, const float*
   if (m <= SMALL_M) {
     gemm_small(m, n, k, A, lda, transA, B, ldb, transB, C, ldc, accumulate, work);
   } else if (packs_whole(m, n)) {
-    float* pa = work;
-    float* pb = work + round_up(m, MR) * k;
-    pack_a_rows(0, m, m, k, A, lda, transA, pa);
+    /* One thread: op(B) whole, op(A) one block of MC rows at a time (each is packed once either
+       way, and the scratch holds MC rows of op(A), not all m). */
+    float* pb = work;
+    float* pa = work + round_up(n, NR) * k;
     pack_b_cols(0, n, n, k, B, ldb, transB, pb);
-    gemm_blocks(0, m, 0, n, m, n, k, pa, pb, C, ldc, accumulate);
+    for (int i0 = 0; i0 < m; i0 += MC) {
+      const int mc = MIN(MC, m - i0);
+      pack_a_rows(0, mc, mc, k, transA ? A + i0 : A + i0 * lda, lda, transA, pa);
+      gemm_blocks(0, mc, 0, n, mc, n, k, pa, pb, C + i0 * ldc, ldc, accumulate);
+    }
   } else {
     gemm_one_block(m, n, k, A, lda, transA, B, ldb, transB, C, ldc, accumulate, work);
   }
