@@ -32,10 +32,11 @@ const SLOT_INTS = 5;
 const QUEUE_BYTES = 8 + MAX_JOBS * MAX_ARGS * 8;
 /**
  * How long (ms) a worker polls for the next call before it sleeps. Long enough to bridge the
- * gap between the products of consecutive recurrent steps, short enough that an idle pool
- * gives its core back almost at once.
+ * gap between the products of consecutive recurrent steps (with the cells, attention and
+ * backward bookkeeping between them, 0.5 ms let the worker fall asleep often enough to cost
+ * A and B ~5% of a step), short enough that an idle pool gives its core back almost at once.
  */
-const SPIN_MS = 0.5;
+const SPIN_MS = 2;
 /** How long (ms) the calling thread polls for the workers' last jobs before it sleeps. */
 const WAIT_SPIN_MS = 1;
 /** Stack of each worker's module instance (the kernels use little: no recursion, small frames). */
