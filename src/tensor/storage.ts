@@ -177,7 +177,7 @@ export class BumpRegion {
   /** A zero-filled view of `n` floats at `ptr` (a block this region handed out). */
   floatsAt(ptr: number, n: number): Float32Array {
     fillBytes(this.mem, ptr, n * 4);
-    return this.mem.floats(ptr, n);
+    return this.viewAt(ptr, n);
   }
 
   /** A view of `n` floats at `ptr` (a block this region handed out), as they are. */
@@ -346,9 +346,7 @@ export class Arena {
   }
 
   floats(n: number): Float32Array {
-    const reuse = this.freeBlocks.get(alignUp(Math.max(n * 4, 1)))?.pop();
-    if (reuse !== undefined) return this.region.floatsAt(reuse, n);
-    return this.region.floats(n);
+    return this.region.floatsAt(this.block(n), n);
   }
 
   /**
@@ -357,10 +355,15 @@ export class Arena {
    * they are NaN, so an element a kernel fails to write shows up in every test.
    */
   uninitFloats(n: number): Float32Array {
-    const bytes = Math.max(n * 4, 1);
-    const ptr = this.freeBlocks.get(alignUp(bytes))?.pop() ?? this.region.allocBytes(bytes);
-    if (poisonArenas) this.region.poison(ptr, alignUp(bytes));
+    const ptr = this.block(n);
+    if (poisonArenas) this.region.poison(ptr, alignUp(Math.max(n * 4, 1)));
     return this.region.viewAt(ptr, n);
+  }
+
+  /** Byte address of a block for `n` floats: a same-size block given back by `free`, else fresh. */
+  private block(n: number): number {
+    const bytes = Math.max(n * 4, 1);
+    return this.freeBlocks.get(alignUp(bytes))?.pop() ?? this.region.allocBytes(bytes);
   }
 
   /** Byte address of `bytes` uninitialised bytes (kernel scratch, masks, ids). */

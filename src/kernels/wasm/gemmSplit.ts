@@ -1,3 +1,5 @@
+import { evenCuts } from "./rangeSplit.js";
+
 /**
  * How a product is divided between kernel threads: into blocks of whole output columns (or, for
  * tall thin products, whole rows), never along the reduction, so each C(i, j) is summed by one
@@ -44,18 +46,11 @@ export interface PackPiece {
 
 /** The packing phase of an m×n product: each operand cut into near-equal runs of whole panels, PACK_PIECES_PER_THREAD per thread between them. */
 export function planPackSplit(m: number, n: number, threads: number): PackPiece[] {
-  const pieces: PackPiece[] = [];
-  const total = m + n;
   const want = Math.max(2, threads * PACK_PIECES_PER_THREAD);
+  const pieces: PackPiece[] = [];
   for (const [operand, extent, align] of [[0, m, PANEL_ROWS], [1, n, PANEL_COLS]] as const) {
-    const units = Math.ceil(extent / align);
-    const parts = Math.max(1, Math.min(units, Math.round((want * extent) / total)));
-    let start = 0;
-    for (let t = 0; t < parts; t++) {
-      const end = t === parts - 1 ? extent : Math.min(extent, Math.round(((t + 1) * units) / parts) * align);
-      if (end > start) pieces.push({ operand, start, count: end - start });
-      start = end;
-    }
+    const parts = Math.max(1, Math.min(Math.ceil(extent / align), Math.round((want * extent) / (m + n))));
+    for (const [start, count] of evenCuts(extent, parts, align)) pieces.push({ operand, start, count });
   }
   return pieces;
 }
@@ -78,12 +73,6 @@ export function planGemmSplit(m: number, n: number, k: number, threads: number):
   const units = Math.ceil(extent / align);
   const parts = Math.min(units, MAX_BLOCKS, Math.max(threads * BLOCKS_PER_THREAD, Math.ceil((2 * m * n * k) / BLOCK_FLOPS)));
   if (parts <= 1) return [{ i0: 0, rows: m, j0: 0, cols: n }];
-  const blocks: GemmBlock[] = [];
-  let start = 0;
-  for (let t = 0; t < parts; t++) {
-    const end = t === parts - 1 ? extent : Math.min(extent, Math.round(((t + 1) * units) / parts) * align);
-    if (end > start) blocks.push(byCols ? { i0: 0, rows: m, j0: start, cols: end - start } : { i0: start, rows: end - start, j0: 0, cols: n });
-    start = end;
-  }
-  return blocks;
+  return evenCuts(extent, parts, align).map(([start, count]) =>
+    byCols ? { i0: 0, rows: m, j0: start, cols: count } : { i0: start, rows: count, j0: 0, cols: n });
 }

@@ -15,7 +15,6 @@ import { bindWindow } from "./window.js";
 import { bindEntmax } from "./entmax.js";
 import { bindPerformer } from "./performer.js";
 import { bindCopyMixture } from "./copyMixture.js";
-import { bindFill } from "./fill.js";
 
 export type { WasmVariant } from "./runtime.js";
 
@@ -27,7 +26,7 @@ export type { WasmVariant } from "./runtime.js";
 export type KernelBinding = (rt: WasmRuntime) => Partial<Kernels>;
 
 /** Every family of WebAssembly kernels, in the order they are layered over the JS kernels. */
-const bindings: KernelBinding[] = [bindGemm, bindSoftmax, bindRnn, bindCrossEntropy, bindOptim, bindNorm, bindEnergies, bindElementwise, bindRandom, bindLayout, bindWindow, bindEntmax, bindPerformer, bindCopyMixture, bindFill];
+const bindings: KernelBinding[] = [bindGemm, bindSoftmax, bindRnn, bindCrossEntropy, bindOptim, bindNorm, bindEnergies, bindElementwise, bindRandom, bindLayout, bindWindow, bindEntmax, bindPerformer, bindCopyMixture];
 
 /** Kernel-set names by module variant. */
 export const WASM_SET_NAMES: Record<WasmVariant, string> = { simd: "wasm", fma: "wasm-fma" };

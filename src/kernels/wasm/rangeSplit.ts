@@ -12,18 +12,27 @@ import { poolFor, type ThreadedExport } from "./threads.js";
 /** Pieces per thread (at most), so a thread that starts late takes fewer (see gemmSplit.ts). */
 const PIECES_PER_THREAD = 2;
 
-/** [start, count] pieces of [0, n): near-equal, starts multiples of `align`, each ≥ minPerJob (one piece when not worth it). */
-export function planRangeSplit(n: number, threads: number, minPerJob: number, align = 1): [number, number][] {
-  const pieces = Math.min(threads * PIECES_PER_THREAD, Math.floor(n / Math.max(1, minPerJob)), Math.ceil(n / align));
-  if (threads <= 1 || pieces <= 1) return [[0, n]];
+/**
+ * [start, count] cuts of [0, extent) into `parts` near-equal runs of whole `align`-sized units
+ * (the last run takes the remainder); the one cutting rule of every split here and in gemmSplit.ts.
+ */
+export function evenCuts(extent: number, parts: number, align: number): [number, number][] {
+  const units = Math.ceil(extent / align);
   const out: [number, number][] = [];
   let start = 0;
-  for (let t = 1; t <= pieces; t++) {
-    const end = t === pieces ? n : Math.min(n, Math.round((t * n) / pieces / align) * align);
+  for (let t = 0; t < parts; t++) {
+    const end = t === parts - 1 ? extent : Math.min(extent, Math.round(((t + 1) * units) / parts) * align);
     if (end > start) out.push([start, end - start]);
     start = end;
   }
   return out;
+}
+
+/** [start, count] pieces of [0, n): near-equal, starts multiples of `align`, each ≥ minPerJob (one piece when not worth it). */
+export function planRangeSplit(n: number, threads: number, minPerJob: number, align = 1): [number, number][] {
+  const pieces = Math.min(threads * PIECES_PER_THREAD, Math.floor(n / Math.max(1, minPerJob)), Math.ceil(n / align));
+  if (threads <= 1 || pieces <= 1) return [[0, n]];
+  return evenCuts(n, pieces, align);
 }
 
 /**

@@ -2,6 +2,10 @@ import { readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { packageFile } from "../../packageFiles.js";
 import { BumpRegion, kernelMemory, type KernelMemory, RESERVED_BYTES, setBulkFill } from "../../tensor/storage.js";
+import { runSplit } from "./rangeSplit.js";
+
+/** Bytes per thread below which a fill stays on one thread (a memset does several bytes per ns; the hand-off costs ~15 µs). */
+const FILL_MIN_BYTES_PER_THREAD = 1 << 20;
 
 /**
  * Loads the compiled kernel module (build/kernels-{simd,fma}.wasm, built from ./c by
@@ -90,8 +94,15 @@ export class WasmRuntime {
     }
     this.fn = instance.exports as Record<string, ExportFn>;
     this.scratch = new ScratchRegion(this.mem);
+    // The tensor layer's memset: large fills (zeroing a gradient) are cut into byte ranges on
+    // the kernel threads; a fill writes the same bytes however it is cut.
     const fill = this.fn["fill_bytes"];
-    if (fill) setBulkFill(fill);
+    if (fill) {
+      setBulkFill((ptr, value, bytes) => {
+        if (bytes < 2 * FILL_MIN_BYTES_PER_THREAD) fill(ptr, value, bytes);
+        else runSplit(this, "fill_bytes", bytes, FILL_MIN_BYTES_PER_THREAD, 64, (s, c) => [ptr + s, value, c]);
+      });
+    }
   }
 
   /** Load a variant, or null where the engine cannot run it. */

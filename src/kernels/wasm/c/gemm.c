@@ -212,6 +212,18 @@ static void tile_packed(int rows, int cols, int kc, const float* pa, const float
   if (cols < NR) edge_out(t, NR, c, ldc, rows, cols);
 }
 
+/*
+ * Rows i0..i1−1 of C (C(i, j…) at c + i·ldc) against one packed B panel of `cols` ≤ NR columns:
+ * full MR×NR register tiles, then the partial ones. The A panel of rows i is at ap + i·kc.
+ */
+INLINE void panel_rows(int i0, int i1, int cols, int kc, const float* ap, const float* panel, float* c, int ldc,
+                       int load) {
+  int i = i0;
+  if (cols == NR)
+    for (; i + MR <= i1; i += MR) tile(MR, NR / 4, kc, ap + i * kc, 1, MR, panel, NR, c + i * ldc, ldc, load);
+  for (; i < i1; i += MR) tile_packed(MIN(MR, i1 - i), cols, kc, ap + i * kc, panel, c + i * ldc, ldc, load);
+}
+
 INLINE int round_up(int x, int r) { return (x + r - 1) / r * r; }
 
 /*
@@ -257,13 +269,7 @@ static void gemm_blocks(int i0, int rows, int j0, int cols, int m, int n, int k,
         const int load = accumulate || p0 > 0;
         const float* ap = pa + p0 * mp;
         const float* bp = pb + p0 * np;
-        for (int j = jb; j < je; j += NR) {
-          const int cw = MIN(NR, je - j);
-          int i = ib;
-          if (cw == NR)
-            for (; i + MR <= ie; i += MR) tile(MR, NR / 4, kc, ap + i * kc, 1, MR, bp + j * kc, NR, C + i * ldc + j, ldc, load);
-          for (; i < ie; i += MR) tile_packed(MIN(MR, ie - i), cw, kc, ap + i * kc, bp + j * kc, C + i * ldc + j, ldc, load);
-        }
+        for (int j = jb; j < je; j += NR) panel_rows(ib, ie, MIN(NR, je - j), kc, ap, bp + j * kc, C + j, ldc, load);
       }
     }
   }
@@ -285,10 +291,7 @@ static void gemm_one_block(int m, int n, int k, const float* A, int lda, int tra
     for (int j = 0; j < n; j += NR) {
       const int cols = MIN(NR, n - j);
       pack_b(NR, cols, kc, transB ? B + j * ldb + p0 : B + p0 * ldb + j, ldb, transB, pb);
-      int i = 0;
-      if (cols == NR)
-        for (; i + MR <= m; i += MR) tile(MR, NR / 4, kc, pa + i * kc, 1, MR, pb, NR, C + i * ldc + j, ldc, load);
-      for (; i < m; i += MR) tile_packed(MIN(MR, m - i), cols, kc, pa + i * kc, pb, C + i * ldc + j, ldc, load);
+      panel_rows(0, m, cols, kc, pa, pb, C + j, ldc, load);
     }
   }
 }
