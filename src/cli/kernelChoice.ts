@@ -3,8 +3,9 @@ import { kernelsForChoice, parseThreadCount, setKernels, setThreadCount } from "
 
 /**
  * ATTN_KERNELS selects the compute kernels for the whole process: unset or "auto" takes the
- * fastest this Node runs (wasm-fma, else wasm, else js); "js" (plain TypeScript, the readable
- * reference), "wasm" (WebAssembly SIMD) or "wasm-fma" (SIMD with fused multiply-add) force one.
+ * fastest this Node runs (avx2, else wasm-fma, else wasm, else js); "js" (plain TypeScript, the
+ * readable reference), "wasm" (WebAssembly SIMD), "wasm-fma" (SIMD with fused multiply-add) or
+ * "avx2" (wasm-fma with a native AVX2 matrix multiply, same bits) force one.
  * Same seed + same kernel set ⇒ bitwise-identical run; docs/performance.md has the numbers.
  */
 export function applyKernelChoice(env: NodeJS.ProcessEnv = process.env): string {

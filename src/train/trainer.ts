@@ -19,7 +19,7 @@ import { spanRecord } from "./spanRecord.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import type { LrScheduler } from "../optim/schedules.js";
 import { Rng } from "../tensor/rng.js";
-import { activeThreads, describeKernels, kernels } from "../kernels/index.js";
+import { activeThreads, describeKernels, kernels, sameBitsKernels } from "../kernels/index.js";
 import { Arena } from "../tensor/storage.js";
 import { CHECKPOINT_FILES, loadCheckpoint, recoverCheckpoints, restoreModel, saveCheckpoint } from "./checkpoint.js";
 import { dataSummary, requireNoValidationNeeds, tooLongLine } from "./dataReport.js";
@@ -157,7 +157,7 @@ export async function trainRun(config: Config, paths: RunPaths, info: RunInfo, o
     log(chalk.yellow(`warning: the valid split has no pairs: training without validation (no valid records in metrics.jsonl, no checkpoints/best); checkpoints/last is saved every ${t.validEvery} steps and at the end`));
   }
 
-  if (opts.resume && info.kernels && info.kernels !== kernels().name) {
+  if (opts.resume && info.kernels && !sameBitsKernels(info.kernels, kernels().name)) {
     log(chalk.yellow(`warning: this run started with the ${info.kernels} kernels and continues with ${kernels().name}; the result will not be bitwise identical to an uninterrupted run (set ATTN_KERNELS=${info.kernels} to keep them)`));
   }
 

@@ -2,6 +2,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { describeKernels } from "../../src/kernels/index.js";
+import { avx2Expected } from "../kernels/sets.js";
 import { attn, readJsonFile, stripAnsi, tempFolder, writeTinyTask } from "./fixture.js";
 
 const dir = tempFolder("kernels");
@@ -18,8 +20,10 @@ describe("kernel choice", () => {
     const run = join(dir, "default");
     const r = await attn(["train", "--config", config, "--run-dir", run, "--quiet", "--set", "training.maxSteps=2", "--set", "training.validEvery=2"], { env: env() });
     expect(r.code, r.stderr).toBe(0);
-    expect(stripAnsi(r.stderr)).toMatch(/kernels: wasm-fma \(WebAssembly SIMD with fused multiply-add\)/);
-    expect(readJsonFile(join(run, "run.json")).kernels).toBe("wasm-fma");
+    const fastest = avx2Expected() ? "avx2" : "wasm-fma";
+    expect(stripAnsi(r.stderr)).toContain(`kernels: ${describeKernels(fastest)}`);
+    expect(stripAnsi(r.stderr)).toMatch(/kernels: (avx2 \(WebAssembly SIMD with fused multiply-add; matrix multiply in native AVX2\)|wasm-fma \(WebAssembly SIMD with fused multiply-add\))/);
+    expect(readJsonFile(join(run, "run.json")).kernels).toBe(fastest);
   });
 
   it("ATTN_KERNELS forces a set; resuming with another set warns that the bits will differ", async () => {
@@ -37,7 +41,7 @@ describe("kernel choice", () => {
     expect(r.code).not.toBe(0);
     const lines = stripAnsi(r.stderr).trim().split("\n");
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('ATTN_KERNELS: expected one of auto | js | wasm | wasm-fma; got "cuda"');
+    expect(lines[0]).toContain('ATTN_KERNELS: expected one of auto | js | wasm | wasm-fma | avx2; got "cuda"');
   });
 
   it("--threads N is recorded in run.json and gives the same weights as one thread", async () => {

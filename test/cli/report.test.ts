@@ -59,7 +59,7 @@ describe("attn report", () => {
     await expect(page.locator("#curves svg.chart").first().locator(".y-label").textContent()).resolves.toBe("cross-entropy (nats per token)");
     // Metadata from run.json and the checkpoints; the per-length table from decoding the valid split.
     const meta = await page.locator("#run table").innerText();
-    expect(meta).toMatch(/kernels\s+(js|wasm|wasm-fma)/);
+    expect(meta).toMatch(/kernels\s+(js|wasm|wasm-fma|avx2)\b/);
     expect(meta).toMatch(/checkpoints\/best\s+step 40/);
     const lengthRows = await page.locator("#lengths table tr").count();
     expect(lengthRows).toBeGreaterThan(1);

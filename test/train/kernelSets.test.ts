@@ -1,5 +1,5 @@
 /**
- * One training step agrees across kernel sets (js, wasm, wasm-fma) within float32 tolerance;
+ * One training step agrees across kernel sets (js, wasm, wasm-fma, avx2) within float32 tolerance;
  * each set is bitwise reproducible; a steady-state step takes no new kernel memory.
  */
 import { describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import { Arena, kernelMemory, persistentBytes } from "../../src/tensor/storage.j
 import { buildOptimizer, buildScheduler } from "../../src/train/optimizerFactory.js";
 import { trainStep } from "../../src/train/trainer.js";
 import { tinyConfig } from "../cli/fixture.js";
+import { avx2Expected } from "../kernels/sets.js";
 import { fixedBatches, tinyReverseExamples } from "../models/tinyTask.js";
 
 const VOCAB = 12;
@@ -51,9 +52,10 @@ function train(k: Kernels, decoder: string, steps: number, optimizerName = "adam
 const sameBits = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 describe("kernel sets", () => {
-  it("the default kernel set is the fastest this Node runs (wasm-fma here)", () => {
+  it("the default kernel set is the fastest this Node runs (avx2 on a CPU with AVX2 and FMA, else wasm-fma here)", () => {
     expect(createKernels("wasm-fma")).not.toBeNull();
-    expect(kernels().name).toBe(process.env.ATTN_KERNELS && process.env.ATTN_KERNELS !== "auto" ? process.env.ATTN_KERNELS : "wasm-fma");
+    const fastest = avx2Expected() ? "avx2" : "wasm-fma";
+    expect(kernels().name).toBe(process.env.ATTN_KERNELS && process.env.ATTN_KERNELS !== "auto" ? process.env.ATTN_KERNELS : fastest);
   });
 
   for (const decoder of ["bahdanau", "luong", "transformer"]) {
@@ -61,11 +63,14 @@ describe("kernel sets", () => {
       // SGD for the comparison: Adam's first steps are ≈ lr·sign(g), so float32 noise in a
       // near-zero gradient flips them legitimately; SGD moves by lr·g, which float32 noise barely shifts.
       const ref = train(jsKernels, decoder, 3, "sgd");
-      for (const name of KERNEL_SET_NAMES) {
+      const fmaRun = train(createKernels("wasm-fma")!, decoder, 3);
+      for (const name of KERNEL_SET_NAMES.filter((n) => n !== "avx2" || avx2Expected())) {
         const k = createKernels(name)!;
         const a = train(k, decoder, 3, "sgd");
         const [b1, b2] = [train(k, decoder, 3), train(k, decoder, 3)];
         b1.params.forEach((p, i) => expect(sameBits(p, b2.params[i]!), `${name} param ${i} reproducible`).toBe(true));
+        // The AVX2 gemm sums in the wasm-fma gemm's order with the same fused multiply-adds.
+        if (name === "avx2") b1.params.forEach((p, i) => expect(sameBits(p, fmaRun.params[i]!), `avx2 param ${i} = wasm-fma's`).toBe(true));
         a.params.forEach((p, i) => {
           const r = ref.params[i]!;
           let worst = 0;

@@ -12,9 +12,12 @@ import { evenCuts } from "./rangeSplit.js";
 
 /** Products below this many FLOP (2·m·n·k) stay on one thread: the hand-off (~15 µs) would cost more than it saves. */
 export const THREAD_MIN_FLOPS = 1 << 22;
-/** Column blocks are multiples of this (the gemm's widest tile), row blocks of ROW_ALIGN. */
+/**
+ * Column blocks are multiples of this (the gemm's widest tile), row blocks of ROW_ALIGN (a
+ * multiple of both gemms' panel rows: 4 in c/gemm.c, 6 in the AVX2 gemm).
+ */
 const COL_ALIGN = 32;
-const ROW_ALIGN = 4;
+const ROW_ALIGN = 12;
 /** Blocks per thread (at least, where the shape allows): enough to even out uneven threads. */
 export const BLOCKS_PER_THREAD = 4;
 /**
@@ -33,9 +36,12 @@ export const MAX_BLOCKS = 64;
 export const SHARED_PACK_MIN_FLOPS = 1 << 26;
 /** Pieces per thread of the packing phase. */
 const PACK_PIECES_PER_THREAD = 2;
-/** Packed panels are this many rows of op(A) / columns of op(B) (gemm.c MR, NR). */
-const PANEL_ROWS = 4;
-const PANEL_COLS = 8;
+/**
+ * Pack pieces start on multiples of these rows of op(A) / columns of op(B): whole panels of
+ * both gemms (c/gemm.c MR 4, NR 8; the AVX2 gemm's 6, 16).
+ */
+const PANEL_ROWS = 12;
+const PANEL_COLS = 16;
 
 export interface PackPiece {
   /** 0: rows of op(A); 1: columns of op(B). */

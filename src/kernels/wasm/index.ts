@@ -1,5 +1,6 @@
 import { jsKernels } from "../js/index.js";
 import type { Kernels } from "../types.js";
+import type { Avx2Gemm } from "../native/avx2.js";
 import { bindGemm } from "./gemm.js";
 import { bindRandom } from "./random.js";
 import { bindLayout } from "./layout.js";
@@ -25,8 +26,8 @@ export type { WasmVariant } from "./runtime.js";
  */
 export type KernelBinding = (rt: WasmRuntime) => Partial<Kernels>;
 
-/** Every family of WebAssembly kernels, in the order they are layered over the JS kernels. */
-const bindings: KernelBinding[] = [bindGemm, bindSoftmax, bindRnn, bindCrossEntropy, bindOptim, bindNorm, bindEnergies, bindElementwise, bindRandom, bindLayout, bindWindow, bindEntmax, bindPerformer, bindCopyMixture];
+/** Every family of WebAssembly kernels but the gemm (bound first, on its own), in the order they are layered over the JS kernels. */
+const bindings: KernelBinding[] = [bindSoftmax, bindRnn, bindCrossEntropy, bindOptim, bindNorm, bindEnergies, bindElementwise, bindRandom, bindLayout, bindWindow, bindEntmax, bindPerformer, bindCopyMixture];
 
 /** Kernel-set names by module variant. */
 export const WASM_SET_NAMES: Record<WasmVariant, string> = { simd: "wasm", fma: "wasm-fma" };
@@ -34,11 +35,14 @@ export const WASM_SET_NAMES: Record<WasmVariant, string> = { simd: "wasm", fma: 
 /**
  * The WebAssembly SIMD kernels of one variant ("simd": multiply then add; "fma": relaxed SIMD
  * fused multiply-add), layered over the JS kernels; null where this engine cannot run them.
+ * With `avx2` (the FMA variant only), large products run on the native AVX2 gemm instead, which
+ * gives the same bits as the FMA variant's: the kernel set "avx2".
  */
-export function createWasmKernels(variant: WasmVariant = "simd"): Kernels | null {
+export function createWasmKernels(variant: WasmVariant = "simd", avx2: Avx2Gemm | null = null): Kernels | null {
+  if (avx2 && variant !== "fma") throw new Error("createWasmKernels: the AVX2 gemm joins the fma variant only");
   const rt = WasmRuntime.load(variant);
   if (!rt) return null;
-  let k: Kernels = { ...jsKernels, name: WASM_SET_NAMES[variant] };
+  let k: Kernels = { ...jsKernels, ...bindGemm(rt, avx2), name: avx2 ? "avx2" : WASM_SET_NAMES[variant] };
   for (const bind of bindings) k = { ...k, ...bind(rt) };
   return k;
 }

@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { packageFile } from "../../packageFiles.js";
+import type { Avx2Gemm } from "../native/avx2.js";
 import type { WasmRuntime } from "./runtime.js";
 
 /**
@@ -18,16 +19,19 @@ import type { WasmRuntime } from "./runtime.js";
  * microseconds (one recurrent step) and waking a sleeping thread costs 20–60 µs on a virtual
  * machine. Callers only split calls large enough to pay for the hand-off.
  */
-/** The exports a worker may run, by index. */
-const EXPORTS = ["gemm", "gemm_pack", "gemm_block", "adam_step", "scale_in_place", "cross_entropy_rows", "cross_entropy_backward_rows", "fill_bytes"] as const;
+/**
+ * The exports a worker may run, by index. `avx2_…` are the native AVX2 gemm's functions
+ * (../native/avx2.ts), there when the runtime has that gemm attached.
+ */
+const EXPORTS = ["gemm", "gemm_pack", "gemm_block", "adam_step", "scale_in_place", "cross_entropy_rows", "cross_entropy_backward_rows", "fill_bytes", "avx2_gemm", "avx2_gemm_pack", "avx2_gemm_block"] as const;
 export type ThreadedExport = (typeof EXPORTS)[number];
 const MAX_ARGS = 16;
 /** Most threads a pool may have. */
 const MAX_THREADS = 64;
 /** Most jobs one call may queue. */
 const MAX_JOBS = 256;
-/** Control slot words: [0] posted call, [1] export index (−1 = exit), [2] argument count, [3] finished call, [4] job count. */
-const SLOT_INTS = 5;
+/** Control slot words: [0] posted call, [1] export index (−1 = exit), [2] argument count, [3] finished call, [4] job count, [5] a job threw. */
+const SLOT_INTS = 6;
 /** The job queue: the next-job counter (8 bytes), then the jobs' arguments as float64. */
 const QUEUE_BYTES = 8 + MAX_JOBS * MAX_ARGS * 8;
 /**
@@ -57,13 +61,14 @@ export class ThreadPool {
   private readonly next: Int32Array;
   /** The jobs' arguments: MAX_JOBS rows of MAX_ARGS float64 (exact for every i32 and f32 argument). */
   private readonly jobArgs: Float64Array;
-  /** The module's exports on this thread, which runs its share of the jobs too. */
-  private readonly exports: WasmRuntime["fn"];
+  /** The functions on this thread, which runs its share of the jobs too (the module's exports, and the native gemm's). */
+  private readonly exports: Record<string, (...args: number[]) => unknown>;
 
   constructor(rt: WasmRuntime, threads: number) {
     if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) throw new Error(`threads: expected an integer from 1 to ${MAX_THREADS}, got ${threads}`);
     this.size = threads;
-    this.exports = rt.fn;
+    const native = avx2For.get(rt) ?? null;
+    this.exports = native ? { ...rt.fn, avx2_gemm: native.gemm, avx2_gemm_pack: native.gemm_pack, avx2_gemm_block: native.gemm_block } : rt.fn;
     const queuePtr = threads > 1 ? rt.mem.carve(QUEUE_BYTES) : 0;
     this.next = new Int32Array(rt.mem.buffer, queuePtr, threads > 1 ? 1 : 0);
     this.jobArgs = new Float64Array(rt.mem.buffer, queuePtr + 8, threads > 1 ? MAX_JOBS * MAX_ARGS : 0);
@@ -82,6 +87,7 @@ export class ThreadPool {
           spinMs: SPIN_MS,
           stackTop: stackBase + STACK_BYTES,
           exportNames: [...EXPORTS],
+          nativePath: native?.path ?? null,
           maxArgs: MAX_ARGS,
         },
       });
@@ -123,9 +129,24 @@ export class ThreadPool {
       Atomics.notify(slot, 0);
     }
     const call = this.exports[fn]!;
-    for (let j = Atomics.add(next, 0, 1); j < jobs.length; j = Atomics.add(next, 0, 1)) call(...jobs[j]!);
-    // Poll while the workers finish their last jobs (sleeping here would add a wake-up to every
-    // call); sleep only if that takes longer than WAIT_SPIN_MS.
+    let failed = 0;
+    try {
+      for (let j = Atomics.add(next, 0, 1); j < jobs.length; j = Atomics.add(next, 0, 1)) call(...jobs[j]!);
+    } finally {
+      // Even when a job here threw, the workers finish theirs (and their failure flags are
+      // cleared) before the queue is reused.
+      this.waitFor(helpers);
+      for (let w = 0; w < helpers; w++) {
+        const slot = this.slots[w]!;
+        if (slot[5] !== 0 && failed === 0) failed = w + 1;
+        slot[5] = 0;
+      }
+    }
+    if (failed > 0) throw new Error(`kernel thread ${failed}: a ${fn} job failed`);
+  }
+
+  /** Poll while the first `helpers` workers finish their last jobs (sleeping here would add a wake-up to every call); sleep only if that takes longer than WAIT_SPIN_MS. */
+  private waitFor(helpers: number): void {
     const t0 = performance.now();
     let polls = 0;
     for (let w = 0; w < helpers; w++) {
@@ -151,6 +172,14 @@ export class ThreadPool {
 
 let wanted = initialThreads();
 const pools = new Map<WasmRuntime, ThreadPool>();
+
+const avx2For = new WeakMap<WasmRuntime, Avx2Gemm>();
+
+/** Let the pools of `rt` run the native AVX2 gemm's functions (before its first pool starts). */
+export function attachAvx2(rt: WasmRuntime, gemm: Avx2Gemm): void {
+  if (pools.has(rt)) throw new Error("attachAvx2: the runtime's thread pool has already started");
+  avx2For.set(rt, gemm);
+}
 
 /** ATTN_THREADS when set (the test suite sets 1), else the default count. */
 function initialThreads(): number {
