@@ -5,7 +5,7 @@
  *   npm run bench -- --json       # machine-readable results
  *   npm run bench -- --runs 11    # more timed runs per benchmark (median reported)
  *   npm run bench -- --only gru   # only benchmarks whose name contains "gru"
- *   npm run bench -- --kernels js # one kernel set: js, wasm (SIMD), wasm-fma (relaxed SIMD) or all (default)
+ *   npm run bench -- --kernels js # one kernel set: js, wasm (SIMD), wasm-fma (relaxed SIMD), avx2 (native AVX2 matmul) or all (default)
  *   ATTN_THREADS=2 npm run bench  # kernels on 2 threads (default here: 1)
  *
  * Matmul shapes are m×k×n: C[m×n] = op(A)[m×k] · op(B)[k×n], so one product is 2·m·k·n FLOP.
