@@ -43,11 +43,17 @@ export function createKernels(name: KernelSetName): Kernels | null {
   if (!cache.has(name)) {
     const k =
       name === "js" ? jsKernels
-      : name === "avx2" ? (loadAvx2Gemm() ? createWasmKernels("fma", loadAvx2Gemm()) : null)
+      : name === "avx2" ? avx2Kernels()
       : createWasmKernels(name === "wasm" ? "simd" : "fma");
     cache.set(name, k);
   }
   return cache.get(name)!;
+}
+
+/** wasm-fma with the native AVX2 gemm, or null where that gemm cannot load. */
+function avx2Kernels(): Kernels | null {
+  const gemm = loadAvx2Gemm();
+  return gemm ? createWasmKernels("fma", gemm) : null;
 }
 
 /** The fastest kernel set this engine runs: avx2, else wasm-fma, else wasm, else js. */

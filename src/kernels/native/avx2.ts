@@ -13,9 +13,6 @@ import { packageFile } from "../../packageFiles.js";
 export interface Avx2Gemm {
   /** Where the module lives (worker threads load the same file). */
   readonly path: string;
-  /** Packed panels: rows of op(A), columns of op(B) (pack pieces and blocks of C start on them). */
-  readonly panelRows: number;
-  readonly panelCols: number;
   /** Give the module the kernel memory (again after it grows). */
   setMemory(view: Uint8Array): void;
   gemm(m: number, n: number, k: number, a: number, lda: number, transA: number, b: number, ldb: number, transB: number, c: number, ldc: number, accumulate: number, work: number): void;
@@ -25,7 +22,7 @@ export interface Avx2Gemm {
   gemm_block(i0: number, rows: number, j0: number, cols: number, m: number, n: number, k: number, pa: number, pb: number, c: number, ldc: number, accumulate: number): void;
 }
 
-export const AVX2_MODULE = "src/kernels/native/build/attn-avx2-linux-x64.node";
+const AVX2_MODULE = "src/kernels/native/build/attn-avx2-linux-x64.node";
 
 let loaded: Avx2Gemm | null | undefined;
 

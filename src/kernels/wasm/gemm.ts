@@ -32,6 +32,8 @@ const AVX2_MIN_FLOPS = 1 << 15;
 
 /** One gemm implementation: its functions on this thread and their names for the thread pool. */
 interface GemmBackend {
+  /** Called after a product's last allocation, before its first call into this gemm. */
+  ready: () => void;
   gemm: (...args: number[]) => unknown;
   workFloats: (m: number, n: number, k: number) => number;
   packedFloats: (operand: number, extent: number, k: number) => number;
@@ -40,24 +42,30 @@ interface GemmBackend {
 
 export function bindGemm(rt: WasmRuntime, avx2: Avx2Gemm | null = null): Partial<Kernels> {
   const wasm: GemmBackend = {
+    ready: () => {},
     gemm: rt.fn["gemm"]!,
     workFloats: rt.fn["gemm_work_floats"]!,
     packedFloats: rt.fn["gemm_packed_floats"]!,
     names: { gemm: "gemm", pack: "gemm_pack", block: "gemm_block" },
   };
   let native: GemmBackend | null = null;
-  let memorySeen: SharedArrayBuffer | null = null;
-  // A shared memory never moves; when it grows (operands or scratch placed above), the native
-  // module needs the new length: called after a call's last allocation, before its first native call.
-  const syncNative = (): void => {
-    if (rt.mem.buffer !== memorySeen) {
-      memorySeen = rt.mem.buffer;
-      avx2!.setMemory(new Uint8Array(memorySeen));
-    }
-  };
   if (avx2) {
     attachAvx2(rt, avx2);
-    native = { gemm: avx2.gemm, workFloats: avx2.gemm_work_floats, packedFloats: avx2.gemm_packed_floats, names: { gemm: "avx2_gemm", pack: "avx2_gemm_pack", block: "avx2_gemm_block" } };
+    let memorySeen: SharedArrayBuffer | null = null;
+    native = {
+      // A shared memory never moves; when it grows (operands or scratch placed above), the
+      // native module needs the new length.
+      ready: () => {
+        if (rt.mem.buffer !== memorySeen) {
+          memorySeen = rt.mem.buffer;
+          avx2.setMemory(new Uint8Array(memorySeen));
+        }
+      },
+      gemm: avx2.gemm,
+      workFloats: avx2.gemm_work_floats,
+      packedFloats: avx2.gemm_packed_floats,
+      names: { gemm: "avx2_gemm", pack: "avx2_gemm_pack", block: "avx2_gemm_block" },
+    };
   }
   const matmul: Kernels["matmul"] = (a, aOff, b, bOff, c, cOff, m, n, k, transA, transB, accumulate) => {
     if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) {
@@ -79,7 +87,7 @@ export function bindGemm(rt: WasmRuntime, avx2: Avx2Gemm | null = null): Partial
       if (!pool || !blocks || blocks.length === 1) {
         const wf = be.workFloats(m, n, k);
         const pw = wf > 0 ? rt.work(wf * 4) : 0;
-        if (be === native) syncNative();
+        be.ready();
         be.gemm(m, n, k, pa, lda, transA ? 1 : 0, pb, ldb, transB ? 1 : 0, pc, n, accumulate ? 1 : 0, pw);
       } else if (m > SMALL_M && flops >= SHARED_PACK_MIN_FLOPS) {
         const ta = transA ? 1 : 0;
@@ -88,7 +96,7 @@ export function bindGemm(rt: WasmRuntime, avx2: Avx2Gemm | null = null): Partial
         const ppb = rt.work(be.packedFloats(1, n, k) * 4);
         const packs = planPackSplit(m, n, pool.size).map(({ operand, start, count }) =>
           operand === 0 ? [0, start, count, m, k, pa, lda, ta, ppa] : [1, start, count, n, k, pb, ldb, tb, ppb]);
-        if (be === native) syncNative();
+        be.ready();
         pool.run(be.names.pack, packs);
         pool.run(be.names.block, blocks.map(({ i0, rows, j0, cols }) => [i0, rows, j0, cols, m, n, k, ppa, ppb, pc, n, accumulate ? 1 : 0]));
       } else {
@@ -100,7 +108,7 @@ export function bindGemm(rt: WasmRuntime, avx2: Avx2Gemm | null = null): Partial
           const c0 = pc + 4 * (i0 * n + j0);
           return [rows, cols, k, a0, lda, transA ? 1 : 0, b0, ldb, transB ? 1 : 0, c0, n, accumulate ? 1 : 0, wf > 0 ? rt.work(wf * 4) : 0];
         });
-        if (be === native) syncNative();
+        be.ready();
         pool.run(be.names.gemm, jobs);
       }
     } finally {

@@ -68,7 +68,9 @@ export class ThreadPool {
     if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) throw new Error(`threads: expected an integer from 1 to ${MAX_THREADS}, got ${threads}`);
     this.size = threads;
     const native = avx2For.get(rt) ?? null;
-    this.exports = native ? { ...rt.fn, avx2_gemm: native.gemm, avx2_gemm_pack: native.gemm_pack, avx2_gemm_block: native.gemm_block } : rt.fn;
+    // The same rule as the workers': `avx2_<name>` is the native gemm's `<name>`.
+    const nativeFns = native as unknown as Record<string, (...args: number[]) => unknown> | null;
+    this.exports = Object.fromEntries(EXPORTS.map((n) => [n, n.startsWith("avx2_") ? nativeFns?.[n.slice(5)] : rt.fn[n]]).filter(([, f]) => f));
     const queuePtr = threads > 1 ? rt.mem.carve(QUEUE_BYTES) : 0;
     this.next = new Int32Array(rt.mem.buffer, queuePtr, threads > 1 ? 1 : 0);
     this.jobArgs = new Float64Array(rt.mem.buffer, queuePtr + 8, threads > 1 ? MAX_JOBS * MAX_ARGS : 0);

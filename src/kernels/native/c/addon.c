@@ -15,8 +15,9 @@
 #include <stdint.h>
 #include "gemm_avx2.h"
 
-static char* volatile base = 0;
-static volatile uint64_t length = 0;
+/* Set by the main thread; workers read them only after the pool's atomic hand-off. */
+static char* base = 0;
+static uint64_t length = 0;
 
 #define MAX_ARGS 16
 
@@ -89,7 +90,7 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
   if (m == 0 || n == 0) return 0;
   const float* A = at(env, a[3], a[5] ? span(k, m, a[4]) : span(m, k, a[4]));
   const float* B = A ? at(env, a[6], a[8] ? span(n, k, a[7]) : span(k, n, a[7])) : 0;
-  float* C = B || k == 0 ? at(env, a[9], span(m, n, a[10])) : 0;
+  float* C = B ? at(env, a[9], span(m, n, a[10])) : 0;
   float* W = C ? at(env, a[12], (uint64_t)avx2_gemm_work_floats(m, n, k)) : 0;
   if (!W) return 0;
   avx2_gemm(m, n, k, A, a[4], a[5], B, a[7], a[8], C, a[10], a[11], W);
@@ -149,10 +150,6 @@ NAPI_MODULE_INIT() {
       {"setMemory", set_memory}, {"supported", supported}, {"gemm", gemm}, {"gemm_work_floats", gemm_work_floats},
       {"gemm_packed_floats", gemm_packed_floats}, {"gemm_pack", gemm_pack}, {"gemm_block", gemm_block},
   };
-  napi_value mr, nr;
-  if (napi_create_int32(env, AVX2_MR, &mr) != napi_ok || napi_set_named_property(env, exports, "panelRows", mr) != napi_ok ||
-      napi_create_int32(env, AVX2_NR, &nr) != napi_ok || napi_set_named_property(env, exports, "panelCols", nr) != napi_ok)
-    return 0;
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;
     if (napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].fn, 0, &f) != napi_ok ||
